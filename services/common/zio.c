@@ -1,0 +1,182 @@
+/* ZeroMQ helpers; see zio.h. The stop flag is a sig_atomic_t written only
+ * by the signal handler (and cr_zstop), read by every service loop. */
+#include "common/zio.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/codec.h"
+#include "common/log.h"
+
+static void *ctx;
+static volatile sig_atomic_t stop_flag;
+
+void *cr_zctx(void)
+{
+	if (!ctx) {
+		ctx = zmq_ctx_new();
+		if (ctx)
+			zmq_ctx_set(ctx, ZMQ_BLOCKY, 0);
+	}
+	return ctx;
+}
+
+void cr_zctx_term(void)
+{
+	if (ctx)
+		zmq_ctx_term(ctx);
+	ctx = NULL;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+void cr_zsignals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int cr_zstopping(void)
+{
+	return stop_flag != 0;
+}
+
+void cr_zstop(void)
+{
+	stop_flag = 1;
+}
+
+void *cr_zsocket(int type, const char *endpoint, int bind, int hwm, int linger_ms, cr_err *err)
+{
+	void *s = zmq_socket(cr_zctx(), type);
+	int64_t max = CR_MAX_FRAME;
+	int rc;
+	*err = CR_OK;
+	if (!s) {
+		*err = cr_err_from_errno(zmq_errno());
+		cr_error("zmq_socket", "err=\"%s\"", zmq_strerror(zmq_errno()));
+		return NULL;
+	}
+	if (hwm <= 0)
+		hwm = CR_ZHWM;
+	zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(s, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
+	zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max);
+	rc = bind ? zmq_bind(s, endpoint) : zmq_connect(s, endpoint);
+	if (rc != 0) {
+		*err = CR_EIO;
+		cr_error(bind ? "bind_failed" : "connect_failed", "endpoint=%s err=\"%s\"", endpoint,
+			 zmq_strerror(zmq_errno()));
+		zmq_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void cr_zclose(void **sock)
+{
+	if (sock && *sock) {
+		zmq_close(*sock);
+		*sock = NULL;
+	}
+}
+
+static cr_err map_zerr(int e)
+{
+	if (e == EAGAIN)
+		return CR_EAGAIN;
+	if (e == EINTR || e == ETERM)
+		return CR_EINTR;
+	return cr_err_from_errno(e);
+}
+
+cr_err cr_zsend(void *sock, const void *p, size_t n, int flags)
+{
+	if (zmq_send(sock, p, n, flags) < 0)
+		return map_zerr(zmq_errno());
+	return CR_OK;
+}
+
+cr_err cr_zsend_pb(void *sock, const ProtobufCMessage *m, int flags)
+{
+	size_t n;
+	void *p = cr_pack(m, &n);
+	cr_err e;
+	if (!p)
+		return CR_ENOMEM;
+	e = cr_zsend(sock, p, n, flags);
+	free(p);
+	return e;
+}
+
+cr_err cr_zrecv(void *sock, cr_zmsg *m, int flags)
+{
+	int more = 1;
+	m->n = 0;
+	m->dropped = 0;
+	while (more) {
+		zmq_msg_t tmp, *dst = m->n < CR_ZMAX_PARTS ? &m->part[m->n] : &tmp;
+		size_t sz = sizeof more;
+		zmq_msg_init(dst);
+		if (zmq_msg_recv(dst, sock, m->n ? 0 : flags) < 0) {
+			int e = zmq_errno();
+			zmq_msg_close(dst);
+			cr_zmsg_close(m);
+			return map_zerr(e);
+		}
+		if (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz) != 0)
+			more = 0;
+		if (dst == &tmp) {
+			zmq_msg_close(&tmp);
+			m->dropped++;
+		} else {
+			m->n++;
+		}
+	}
+	return CR_OK;
+}
+
+void cr_zmsg_close(cr_zmsg *m)
+{
+	for (int i = 0; i < m->n; i++)
+		zmq_msg_close(&m->part[i]);
+	m->n = 0;
+}
+
+int cr_zpoll(zmq_pollitem_t *items, int n, long timeout_ms)
+{
+	int rc;
+	if (stop_flag)
+		return -1;
+	rc = zmq_poll(items, n, timeout_ms);
+	if (rc < 0 || stop_flag)
+		return -1;
+	return rc;
+}
+
+unsigned long long cr_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+}
+
+unsigned long long cr_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000;
+}

@@ -1,0 +1,59 @@
+/* ZeroMQ plumbing shared by every service: one context per process, sockets
+ * with small high-water marks and ZMQ_MAXMSGSIZE = CR_MAX_FRAME, protobuf
+ * send, bounded multipart receive, and a poll that wakes on SIGINT/SIGTERM.
+ * Ownership: a received cr_zmsg owns its frames until cr_zmsg_close(). */
+#ifndef COURANT_ZIO_H
+#define COURANT_ZIO_H
+
+#include <stddef.h>
+#include <zmq.h>
+#include <protobuf-c/protobuf-c.h>
+#include "common/err.h"
+
+#define CR_ZMAX_PARTS 4   /* extra frames of a multipart message are dropped */
+#define CR_ZHWM 64        /* default high-water mark: small, see DESIGN §1 */
+
+typedef struct cr_zmsg {
+	zmq_msg_t part[CR_ZMAX_PARTS];
+	int n;          /* frames kept */
+	int dropped;    /* frames beyond CR_ZMAX_PARTS, discarded */
+} cr_zmsg;
+
+/* The process's context, created on first use. */
+void *cr_zctx(void);
+/* Terminate the context (after every socket is closed). */
+void cr_zctx_term(void);
+
+/* Install SIGINT/SIGTERM handlers that set the stop flag. */
+void cr_zsignals(void);
+/* Non-zero once a stop signal arrived (or cr_zstop() was called). */
+int cr_zstopping(void);
+void cr_zstop(void);
+
+/* New socket of `type`, bound (bind != 0) or connected to `endpoint`.
+ * hwm <= 0 means CR_ZHWM; linger in ms. NULL on failure (logged, *err set). */
+void *cr_zsocket(int type, const char *endpoint, int bind, int hwm, int linger_ms, cr_err *err);
+void cr_zclose(void **sock);
+
+/* Send one frame; flags as zmq_send (ZMQ_SNDMORE, ZMQ_DONTWAIT). CR_EAGAIN
+ * when it would block, CR_EINTR on a signal. */
+cr_err cr_zsend(void *sock, const void *p, size_t n, int flags);
+/* Pack and send a protobuf message as one frame. */
+cr_err cr_zsend_pb(void *sock, const ProtobufCMessage *m, int flags);
+
+/* Receive one whole (possibly multipart) message. CR_EAGAIN with
+ * ZMQ_DONTWAIT when nothing is queued, CR_EINTR on a signal. */
+cr_err cr_zrecv(void *sock, cr_zmsg *m, int flags);
+void cr_zmsg_close(cr_zmsg *m);
+static inline const void *cr_zmsg_data(cr_zmsg *m, int i) { return zmq_msg_data(&m->part[i]); }
+static inline size_t cr_zmsg_size(cr_zmsg *m, int i) { return zmq_msg_size(&m->part[i]); }
+
+/* zmq_poll that returns the number of ready items, 0 on timeout, or -1
+ * when interrupted by a signal or when stopping. */
+int cr_zpoll(zmq_pollitem_t *items, int n, long timeout_ms);
+
+/* Wall clock and monotonic time in microseconds. */
+unsigned long long cr_now_us(void);
+unsigned long long cr_mono_us(void);
+
+#endif

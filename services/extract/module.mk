@@ -1,0 +1,27 @@
+# extract: data files compiled into the library, the score target.
+CX_DATA      := $(sort $(wildcard services/extract/data/*.tsv))
+CX_EMBED     := $(BUILD)/host/cx_embed
+CX_DATA_C    := $(BUILD)/gen/cx_data.c
+CX_DATA_O    := $(BUILD)/obj/extract/cx_data.o
+EXTRA_OBJS_extract := $(CX_DATA_O)
+
+$(CX_EMBED): services/extract/gen/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror $< -o $@
+
+$(CX_DATA_C): $(CX_EMBED) $(CX_DATA) services/extract/module.mk
+	@mkdir -p $(@D)
+	$(CX_EMBED) $(CX_DATA) > $@.tmp && mv $@.tmp $@
+
+$(CX_DATA_O): $(CX_DATA_C)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+score: $(BUILD)/bin/courant
+	@mkdir -p $(BUILD)/score
+	$(BUILD)/bin/courant extract ../shared/corpus/seeds.jsonl > $(BUILD)/score/seeds.pred.jsonl
+	../shared/tools/score ../shared/corpus/seeds.gold.jsonl $(BUILD)/score/seeds.pred.jsonl
+	@if [ -f tests/data/extract/dev.jsonl ]; then \
+	  echo "--- dev set (tests/data/extract)"; \
+	  $(BUILD)/bin/courant extract tests/data/extract/dev.jsonl > $(BUILD)/score/dev.pred.jsonl; \
+	  ../shared/tools/score tests/data/extract/dev.gold.jsonl $(BUILD)/score/dev.pred.jsonl; fi

@@ -1,0 +1,183 @@
+/* URL canonicalisation and content hashing for duplicate detection. */
+#include "ingest/canon.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const tracking[] = {
+	"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid", "yclid", "_hsenc", "_hsmi",
+};
+
+static int is_tracking(const char *k, size_t n)
+{
+	if (n >= 4 && strncasecmp(k, "utm_", 4) == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof tracking / sizeof tracking[0]; i++)
+		if (strlen(tracking[i]) == n && strncasecmp(k, tracking[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+typedef struct out {
+	char *p;
+	size_t n, cap;
+	int over;
+} out;
+
+static void put(out *o, const char *s, size_t n)
+{
+	if (o->n + n + 1 > o->cap) {
+		o->over = 1;
+		return;
+	}
+	memcpy(o->p + o->n, s, n);
+	o->n += n;
+	o->p[o->n] = '\0';
+}
+
+static void put_lower(out *o, const char *s, size_t n)
+{
+	size_t start = o->n;
+	put(o, s, n);
+	if (!o->over)
+		for (size_t i = start; i < o->n; i++)
+			o->p[i] = (char)tolower((unsigned char)o->p[i]);
+}
+
+/* Query string without tracking parameters, '&'-joined, original order. */
+static void put_query(out *o, const char *q, size_t n)
+{
+	int first = 1;
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i, k;
+		while (j < n && q[j] != '&')
+			j++;
+		for (k = i; k < j && q[k] != '='; k++)
+			;
+		if (j > i && !is_tracking(q + i, k - i)) {
+			put(o, first ? "?" : "&", 1);
+			put(o, q + i, j - i);
+			first = 0;
+		}
+		i = j + 1;
+	}
+}
+
+cr_err ic_canon_url(const char *url, char *buf, size_t buflen)
+{
+	out o = {buf, 0, buflen, 0};
+	const char *p = url, *sep, *host, *hend, *path, *q, *frag, *end;
+	size_t hlen;
+
+	if (!url || !buflen)
+		return CR_EINVAL;
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	end = p + strlen(p);
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	sep = strstr(p, "://");
+	if (!sep || sep == p || sep >= end)
+		return CR_EINVAL;
+	for (const char *s = p; s < sep; s++)
+		if (!isalnum((unsigned char)*s) && *s != '+' && *s != '-' && *s != '.')
+			return CR_EINVAL;
+	frag = memchr(p, '#', (size_t)(end - p));
+	if (frag)
+		end = frag;
+	host = sep + 3;
+	for (hend = host; hend < end && *hend != '/' && *hend != '?'; hend++)
+		;
+	if (hend == host)
+		return CR_EINVAL;
+	put_lower(&o, p, (size_t)(sep - p));
+	put(&o, "://", 3);
+	hlen = (size_t)(hend - host);
+	/* default ports say nothing */
+	if ((sep - p == 4 && strncasecmp(p, "http", 4) == 0 && hlen > 3 && !strncmp(hend - 3, ":80", 3)) ||
+	    (sep - p == 5 && strncasecmp(p, "https", 5) == 0 && hlen > 4 && !strncmp(hend - 4, ":443", 4)))
+		hlen -= (size_t)(strncasecmp(p, "https", 5) == 0 ? 4 : 3);
+	put_lower(&o, host, hlen);
+	path = hend;
+	q = memchr(path, '?', (size_t)(end - path));
+	if (!q)
+		q = end;
+	if (q == path)
+		put(&o, "/", 1);
+	else
+		put(&o, path, (size_t)(q - path));
+	if (q < end)
+		put_query(&o, q + 1, (size_t)(end - q - 1));
+	return o.over ? CR_ETOOBIG : CR_OK;
+}
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Two independent 64-bit lanes fed byte by byte through a streaming state. */
+typedef struct hstate {
+	uint64_t a, b, n;
+} hstate;
+
+static void h_init(hstate *s)
+{
+	s->a = 0x9e3779b97f4a7c15ull;
+	s->b = 0x6a09e667f3bcc909ull;
+	s->n = 0;
+}
+
+static void h_byte(hstate *s, unsigned char c)
+{
+	s->a = (s->a ^ c) * 0x100000001b3ull;
+	s->b = (s->b + c + 1) * 0xc2b2ae3d27d4eb4full;
+	s->b ^= s->b >> 29;
+	s->n++;
+}
+
+static void h_final(hstate *s, uint8_t out[16])
+{
+	uint64_t x = mix(s->a ^ s->n), y = mix(s->b + mix(s->a));
+	for (int i = 0; i < 8; i++) {
+		out[i] = (uint8_t)(x >> (8 * i));
+		out[8 + i] = (uint8_t)(y >> (8 * i));
+	}
+}
+
+void ic_hash128(const void *p, size_t len, uint8_t out[16])
+{
+	hstate s;
+	h_init(&s);
+	for (size_t i = 0; i < len; i++)
+		h_byte(&s, ((const unsigned char *)p)[i]);
+	h_final(&s, out);
+}
+
+void ic_text_hash(const void *text, size_t len, uint8_t out[16])
+{
+	const unsigned char *t = text;
+	hstate s;
+	int pending_space = 0, started = 0;
+	h_init(&s);
+	for (size_t i = 0; i < len; i++) {
+		if (isspace(t[i])) {
+			pending_space = started;
+			continue;
+		}
+		if (pending_space)
+			h_byte(&s, ' ');
+		pending_space = 0;
+		started = 1;
+		h_byte(&s, t[i]);
+	}
+	h_final(&s, out);
+}

@@ -1,0 +1,413 @@
+/* The ingest journal on LMDB (see journal.h). Values read from LMDB are
+ * copied before their transaction ends. A commit that fails for lack of
+ * space aborts the whole group, so the journal never holds half a batch. */
+#include "ingest/journal.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/codec.h"
+#include "common/log.h"
+#include "ingest/canon.h"
+
+#define URL_KEY_MAX 400
+
+struct ij_journal {
+	MDB_env *env;
+	MDB_dbi arts, ids, urls, hashes, meta;
+	char dir[512];
+	size_t map, max;
+	uint64_t next_seq;
+};
+
+static void be64(uint64_t v, unsigned char k[8])
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		k[i] = (unsigned char)v;
+}
+
+static uint64_t from_be64(const unsigned char k[8])
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | k[i];
+	return v;
+}
+
+static cr_err map_rc(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS: return CR_OK;
+	case MDB_NOTFOUND: return CR_ENOTFOUND;
+	case MDB_MAP_FULL: case ENOSPC: case EDQUOT: return CR_ENOSPC;
+	case ENOMEM: return CR_ENOMEM;
+	default: return CR_ESTORE;
+	}
+}
+
+static int env_open(ij_journal *j)
+{
+	MDB_txn *t = NULL;
+	int rc, dead = 0;
+	if ((rc = mdb_env_create(&j->env)) != 0)
+		return rc;
+	mdb_env_set_maxdbs(j->env, 8);
+	mdb_env_set_mapsize(j->env, j->map);
+	if ((rc = mdb_env_open(j->env, j->dir, 0, 0644)) != 0)
+		goto fail;
+	mdb_reader_check(j->env, &dead);
+	if ((rc = mdb_txn_begin(j->env, NULL, 0, &t)) != 0)
+		goto fail;
+	if ((rc = mdb_dbi_open(t, "arts", MDB_CREATE, &j->arts)) || (rc = mdb_dbi_open(t, "ids", MDB_CREATE, &j->ids)) ||
+	    (rc = mdb_dbi_open(t, "urls", MDB_CREATE, &j->urls)) ||
+	    (rc = mdb_dbi_open(t, "hashes", MDB_CREATE, &j->hashes)) ||
+	    (rc = mdb_dbi_open(t, "meta", MDB_CREATE, &j->meta))) {
+		mdb_txn_abort(t);
+		goto fail;
+	}
+	{
+		MDB_val k = {8, "next_seq"}, v;
+		j->next_seq = 1;
+		if (mdb_get(t, j->meta, &k, &v) == 0 && v.mv_size == 8)
+			j->next_seq = from_be64(v.mv_data);
+	}
+	if ((rc = mdb_txn_commit(t)) != 0)
+		goto fail;
+	return 0;
+fail:
+	mdb_env_close(j->env);
+	j->env = NULL;
+	return rc;
+}
+
+cr_err ij_open(const char *dir, size_t map_mb, size_t max_mb, ij_journal **out)
+{
+	ij_journal *j;
+	int rc;
+	*out = NULL;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return cr_err_from_errno(errno);
+	if (!(j = calloc(1, sizeof *j)))
+		return CR_ENOMEM;
+	snprintf(j->dir, sizeof j->dir, "%s", dir);
+	j->map = map_mb << 20;
+	j->max = (max_mb < map_mb ? map_mb : max_mb) << 20;
+	if ((rc = env_open(j)) != 0) {
+		cr_error("journal_open", "dir=%s err=\"%s\"", dir, mdb_strerror(rc));
+		free(j);
+		return map_rc(rc);
+	}
+	*out = j;
+	return CR_OK;
+}
+
+void ij_close(ij_journal **pj)
+{
+	ij_journal *j = pj ? *pj : NULL;
+	if (!j)
+		return;
+	if (j->env)
+		mdb_env_close(j->env);
+	free(j);
+	*pj = NULL;
+}
+
+/* After MDB_PANIC (a failed meta write) the environment must be reopened. */
+static void recover(ij_journal *j, int rc)
+{
+	if (rc != MDB_PANIC && j->env)
+		return;
+	if (j->env)
+		mdb_env_close(j->env);
+	j->env = NULL;
+	rc = env_open(j);
+	cr_warn("journal_reopen", "ok=%d err=\"%s\"", rc == 0, rc ? mdb_strerror(rc) : "");
+}
+
+static int grow(ij_journal *j)
+{
+	if (j->map >= j->max)
+		return 0;
+	j->map = j->map * 2 > j->max ? j->max : j->map * 2;
+	if (mdb_env_set_mapsize(j->env, j->map) != 0)
+		return 0;
+	cr_info("journal_grow", "map_mb=%zu", j->map >> 20);
+	return 1;
+}
+
+static void url_key(const char *url, char *key, size_t *klen)
+{
+	char canon[4096];
+	uint8_t h[16];
+	*klen = 0;
+	if (!url || !*url || ic_canon_url(url, canon, sizeof canon) != CR_OK)
+		return;
+	if (strlen(canon) <= URL_KEY_MAX) {
+		*klen = strlen(canon);
+		memcpy(key, canon, *klen);
+		return;
+	}
+	ic_hash128(canon, strlen(canon), h);
+	memcpy(key, "#h:", 3);
+	memcpy(key + 3, h, 16);
+	*klen = 19;
+}
+
+static int id_taken(MDB_txn *t, ij_journal *j, const char *id)
+{
+	MDB_val k = {strlen(id), (void *)id}, v;
+	return mdb_get(t, j->ids, &k, &v) == 0;
+}
+
+static void choose_id(MDB_txn *t, ij_journal *j, ij_sub *s)
+{
+	const char *want = s->in->id;
+	if (want && *want && !id_taken(t, j, want)) {
+		snprintf(s->id, sizeof s->id, "%s", want);
+		return;
+	}
+	for (int k = 0;; k++) {
+		if (want && *want)
+			snprintf(s->id, sizeof s->id, "%.180s~%llu%s", want, (unsigned long long)s->seq, k ? "x" : "");
+		else
+			snprintf(s->id, sizeof s->id, "a%08llu%.*s", (unsigned long long)s->seq, k, "xxxxxxxx");
+		if (!id_taken(t, j, s->id) || k >= 8)
+			return;
+	}
+}
+
+static int put_article(MDB_txn *t, ij_journal *j, ij_sub *s, uint64_t now_us)
+{
+	const Courant__Submit *in = s->in;
+	Courant__Article a = COURANT__ARTICLE__INIT;
+	unsigned char kb[8];
+	MDB_val k = {8, kb}, v;
+	int rc;
+	a.version = CR_SCHEMA_VERSION;
+	a.id = s->id;
+	a.seq = s->seq;
+	a.url = in->url;
+	a.source = in->source;
+	a.title = in->title;
+	a.published = in->published;
+	a.content_type = in->content_type;
+	a.lang_hint = in->lang_hint;
+	a.has_raw = 1;
+	a.raw = in->text;
+	a.has_submitted_us = 1;
+	a.submitted_us = now_us;
+	v.mv_size = protobuf_c_message_get_packed_size(&a.base);
+	be64(s->seq, kb);
+	if ((rc = mdb_put(t, j->arts, &k, &v, MDB_RESERVE)) != 0)
+		return rc;
+	protobuf_c_message_pack(&a.base, v.mv_data);
+	return 0;
+}
+
+/* One submission inside the group transaction; MDB error code or 0. */
+static int accept_one(MDB_txn *t, ij_journal *j, ij_sub *s, uint64_t now_us)
+{
+	char ukey[URL_KEY_MAX + 1];
+	uint8_t h[16];
+	size_t ulen;
+	unsigned char sb[8];
+	MDB_val uk, hk = {16, h}, v, ik, sv = {8, sb};
+	int rc;
+
+	url_key(s->in->url, ukey, &ulen);
+	uk.mv_size = ulen;
+	uk.mv_data = ukey;
+	ic_text_hash(s->in->text.data, s->in->text.len, h);
+	if ((ulen && mdb_get(t, j->urls, &uk, &v) == 0) || mdb_get(t, j->hashes, &hk, &v) == 0) {
+		s->status = COURANT__SUBMIT_STATUS__DUPLICATE;
+		snprintf(s->id, sizeof s->id, "%.*s", (int)v.mv_size, (const char *)v.mv_data);
+		s->seq = 0;
+		return 0;
+	}
+	s->seq = j->next_seq++;
+	choose_id(t, j, s);
+	s->status = COURANT__SUBMIT_STATUS__ACCEPTED;
+	be64(s->seq, sb);
+	ik.mv_size = strlen(s->id);
+	ik.mv_data = s->id;
+	v.mv_size = ik.mv_size;
+	v.mv_data = s->id;
+	if ((rc = mdb_put(t, j->ids, &ik, &sv, 0)) || (ulen && (rc = mdb_put(t, j->urls, &uk, &v, 0))) ||
+	    (rc = mdb_put(t, j->hashes, &hk, &v, 0)))
+		return rc;
+	return put_article(t, j, s, now_us);
+}
+
+static int accept_txn(ij_journal *j, ij_sub *subs, size_t n, uint64_t now_us)
+{
+	MDB_txn *t;
+	unsigned char sb[8];
+	MDB_val k = {8, "next_seq"}, v = {8, sb};
+	uint64_t seq0 = j->next_seq;
+	int rc;
+	if ((rc = mdb_txn_begin(j->env, NULL, 0, &t)) != 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (!subs[i].decided)
+			rc = accept_one(t, j, &subs[i], now_us);
+	if (rc == 0) {
+		be64(j->next_seq, sb);
+		rc = mdb_put(t, j->meta, &k, &v, 0);
+	}
+	if (rc == 0)
+		rc = mdb_txn_commit(t);
+	else
+		mdb_txn_abort(t);
+	if (rc != 0)
+		j->next_seq = seq0;
+	return rc;
+}
+
+cr_err ij_accept(ij_journal *j, ij_sub *subs, size_t n, uint64_t now_us)
+{
+	int rc = j->env ? 0 : MDB_PANIC;
+	if (!j->env)
+		recover(j, rc);
+	if (j->env) {
+		rc = accept_txn(j, subs, n, now_us);
+		while (rc == MDB_MAP_FULL && grow(j))
+			rc = accept_txn(j, subs, n, now_us);
+	}
+	if (rc != 0) {
+		cr_err e = map_rc(rc);
+		recover(j, rc);
+		cr_warn("journal_refuse", "n=%zu err=\"%s\"", n, j->env ? mdb_strerror(rc) : "closed");
+		for (size_t i = 0; i < n; i++) {
+			if (subs[i].decided)
+				continue;
+			subs[i].status = COURANT__SUBMIT_STATUS__REFUSED;
+			subs[i].id[0] = '\0';
+			subs[i].seq = 0;
+			snprintf(subs[i].reason, sizeof subs[i].reason, "%s",
+				 e == CR_ENOSPC ? "journal full: no space left" : "journal error: try again later");
+			subs[i].decided = 1;
+		}
+		return e == CR_ENOSPC ? CR_ENOSPC : CR_ESTORE;
+	}
+	for (size_t i = 0; i < n; i++)
+		subs[i].decided = 1;
+	return CR_OK;
+}
+
+cr_err ij_fetch(ij_journal *j, uint64_t seq, cr_buf *out)
+{
+	MDB_txn *t;
+	unsigned char kb[8];
+	MDB_val k = {8, kb}, v;
+	cr_err e;
+	int rc;
+	if (!j->env)
+		return CR_ESTORE;
+	be64(seq, kb);
+	if ((rc = mdb_txn_begin(j->env, NULL, MDB_RDONLY, &t)) != 0)
+		return map_rc(rc);
+	rc = mdb_get(t, j->arts, &k, &v);
+	cr_buf_reset(out);
+	e = rc ? map_rc(rc) : cr_buf_append(out, v.mv_data, v.mv_size);
+	mdb_txn_abort(t);
+	return e;
+}
+
+/* Remove a dead article's dedup keys, when they still point to it. */
+static void forget_keys(MDB_txn *t, ij_journal *j, const MDB_val *art)
+{
+	Courant__Article *a = courant__article__unpack(NULL, art->mv_size, art->mv_data);
+	char ukey[URL_KEY_MAX + 1];
+	uint8_t h[16];
+	size_t ulen;
+	MDB_val uk, hk = {16, h}, ik, v;
+	if (!a)
+		return;
+	url_key(a->url, ukey, &ulen);
+	uk.mv_size = ulen;
+	uk.mv_data = ukey;
+	ic_text_hash(a->raw.data, a->raw.len, h);
+	ik.mv_size = strlen(a->id);
+	ik.mv_data = a->id;
+	if (ulen && mdb_get(t, j->urls, &uk, &v) == 0 && v.mv_size == ik.mv_size && !memcmp(v.mv_data, a->id, v.mv_size))
+		mdb_del(t, j->urls, &uk, NULL);
+	if (mdb_get(t, j->hashes, &hk, &v) == 0 && v.mv_size == ik.mv_size && !memcmp(v.mv_data, a->id, v.mv_size))
+		mdb_del(t, j->hashes, &hk, NULL);
+	mdb_del(t, j->ids, &ik, NULL);
+	courant__article__free_unpacked(a, NULL);
+}
+
+cr_err ij_done(ij_journal *j, const uint64_t *seqs, const int *dead, size_t n)
+{
+	MDB_txn *t;
+	int rc;
+	if (!j->env)
+		return CR_ESTORE;
+	if ((rc = mdb_txn_begin(j->env, NULL, 0, &t)) != 0)
+		return map_rc(rc);
+	for (size_t i = 0; i < n && (rc == 0 || rc == MDB_NOTFOUND); i++) {
+		unsigned char kb[8];
+		MDB_val k = {8, kb}, v;
+		be64(seqs[i], kb);
+		if (mdb_get(t, j->arts, &k, &v) != 0) {
+			rc = 0;
+			continue;
+		}
+		if (dead[i])
+			forget_keys(t, j, &v);
+		rc = mdb_del(t, j->arts, &k, NULL);
+	}
+	if (rc == 0 || rc == MDB_NOTFOUND)
+		rc = mdb_txn_commit(t);
+	else
+		mdb_txn_abort(t);
+	if (rc == MDB_MAP_FULL)
+		grow(j);
+	recover(j, rc);
+	return map_rc(rc);
+}
+
+cr_err ij_each_pending(ij_journal *j, void (*fn)(void *ctx, uint64_t seq, const char *id), void *ctx)
+{
+	MDB_txn *t;
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+	if (!j->env)
+		return CR_ESTORE;
+	if ((rc = mdb_txn_begin(j->env, NULL, MDB_RDONLY, &t)) != 0)
+		return map_rc(rc);
+	if ((rc = mdb_cursor_open(t, j->arts, &c)) != 0) {
+		mdb_txn_abort(t);
+		return map_rc(rc);
+	}
+	while (mdb_cursor_get(c, &k, &v, MDB_NEXT) == 0) {
+		Courant__Article *a;
+		if (k.mv_size != 8)
+			continue;
+		a = courant__article__unpack(NULL, v.mv_size, v.mv_data);
+		fn(ctx, from_be64(k.mv_data), a && a->id ? a->id : "?");
+		if (a)
+			courant__article__free_unpacked(a, NULL);
+	}
+	mdb_cursor_close(c);
+	mdb_txn_abort(t);
+	return CR_OK;
+}
+
+size_t ij_pending_count(ij_journal *j)
+{
+	MDB_txn *t;
+	MDB_stat st;
+	size_t n = 0;
+	if (!j->env || mdb_txn_begin(j->env, NULL, MDB_RDONLY, &t) != 0)
+		return 0;
+	if (mdb_stat(t, j->arts, &st) == 0)
+		n = st.ms_entries;
+	mdb_txn_abort(t);
+	return n;
+}

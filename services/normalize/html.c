@@ -1,0 +1,424 @@
+/* Tokenizer-free HTML stripping: one forward scan, a table of element
+ * behaviours, a counter for the dropped region we are in. Malformed markup
+ * never fails: an unclosed tag or comment simply ends the text. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <stdio.h>
+
+#include "normalize/html.h"
+#include "normalize/ent.h"
+
+enum {
+	F_BLOCK = 1,  /* paragraph break before and after */
+	F_SKIP = 2,   /* drop the contents */
+	F_RAW = 4,    /* contents are not markup: jump to the closing tag */
+	F_VOID = 8,   /* never has contents */
+	F_BR = 16,    /* line break */
+	F_PRE = 32,   /* keep white space */
+	F_TITLE = 64, /* <title> */
+	F_H1 = 128,
+	F_CELL = 256, /* table cell: a space */
+	F_KEEP = 512, /* never dropped because of its class (body, article...) */
+};
+
+/* Sorted by name (bisection). Unknown elements are inline. */
+static const struct el {
+	const char *name;
+	unsigned flags;
+} els[] = {
+	{"address", F_BLOCK}, {"area", F_VOID}, {"article", F_BLOCK | F_KEEP},
+	{"aside", F_SKIP}, {"audio", F_SKIP}, {"base", F_VOID},
+	{"blockquote", F_BLOCK}, {"body", F_BLOCK | F_KEEP}, {"br", F_VOID | F_BR},
+	{"button", F_SKIP}, {"canvas", F_SKIP}, {"caption", F_BLOCK},
+	{"center", F_BLOCK}, {"col", F_VOID}, {"dd", F_BLOCK},
+	{"details", F_BLOCK}, {"dialog", F_SKIP}, {"div", F_BLOCK},
+	{"dl", F_BLOCK}, {"dt", F_BLOCK}, {"embed", F_VOID},
+	{"fieldset", F_BLOCK}, {"figcaption", F_BLOCK}, {"figure", F_BLOCK},
+	{"footer", F_SKIP}, {"form", F_SKIP}, {"h1", F_BLOCK | F_H1},
+	{"h2", F_BLOCK}, {"h3", F_BLOCK}, {"h4", F_BLOCK},
+	{"h5", F_BLOCK}, {"h6", F_BLOCK}, {"head", F_BLOCK | F_KEEP},
+	{"header", F_SKIP}, {"hr", F_VOID | F_BLOCK}, {"html", F_BLOCK | F_KEEP},
+	{"iframe", F_SKIP}, {"img", F_VOID}, {"input", F_VOID},
+	{"legend", F_BLOCK}, {"li", F_BLOCK}, {"link", F_VOID},
+	{"main", F_BLOCK | F_KEEP}, {"menu", F_SKIP}, {"meta", F_VOID},
+	{"nav", F_SKIP}, {"noscript", F_SKIP}, {"object", F_SKIP},
+	{"ol", F_BLOCK}, {"option", F_SKIP}, {"p", F_BLOCK},
+	{"param", F_VOID}, {"pre", F_BLOCK | F_PRE}, {"script", F_SKIP | F_RAW},
+	{"section", F_BLOCK}, {"select", F_SKIP}, {"source", F_VOID},
+	{"style", F_SKIP | F_RAW}, {"summary", F_BLOCK}, {"svg", F_SKIP},
+	{"table", F_BLOCK}, {"tbody", F_BLOCK}, {"td", F_CELL},
+	{"template", F_SKIP}, {"textarea", F_SKIP | F_RAW}, {"tfoot", F_BLOCK},
+	{"th", F_CELL}, {"thead", F_BLOCK}, {"title", F_RAW | F_TITLE},
+	{"tr", F_BLOCK}, {"track", F_VOID}, {"ul", F_BLOCK},
+	{"video", F_SKIP}, {"wbr", F_VOID},
+};
+
+/* A class or id containing one of these marks a block to drop. */
+static const char *const noise_attr[] = {
+	"share",    "sharing",  "social",     "comment", "cookie",  "consent", "gdpr",
+	"newsletter", "related", "advert",    "promo",   "sidebar", "breadcrumb",
+	"subscribe", "popup",   "modal",      "outbrain", "taboola", "captcha", "paywall",
+};
+
+typedef struct tag {
+	char name[16];
+	unsigned flags;
+	int closing, noisy;
+	size_t end; /* index after '>' */
+} tag;
+
+typedef struct st {
+	const cn_tb *in;
+	cn_tb *out;
+	char skip[16];   /* element whose contents are being dropped */
+	unsigned skip_n; /* nesting of that element */
+	int pre, space;
+	char *h1, *title;
+} st;
+
+static unsigned el_flags(const char *name)
+{
+	size_t lo = 0, hi = sizeof els / sizeof els[0];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = strcmp(name, els[mid].name);
+		if (!r)
+			return els[mid].flags;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+static int is_sp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static int noisy_value(const char *v, size_t n)
+{
+	char low[256];
+	if (n >= sizeof low)
+		n = sizeof low - 1;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] | 0x20 : v[i]);
+	low[n] = 0;
+	for (size_t i = 0; i < sizeof noise_attr / sizeof noise_attr[0]; i++)
+		if (strstr(low, noise_attr[i]))
+			return 1;
+	return 0;
+}
+
+/* Attributes up to '>' (quotes respected); notes a noisy class/id. */
+static size_t attrs(const char *s, size_t len, size_t i, tag *t)
+{
+	while (i < len && s[i] != '>') {
+		if (is_sp(s[i]) || s[i] == '/') {
+			i++;
+			continue;
+		}
+		size_t an = i;
+		while (i < len && !is_sp(s[i]) && s[i] != '=' && s[i] != '>')
+			i++;
+		size_t alen = i - an;
+		while (i < len && is_sp(s[i]))
+			i++;
+		if (i >= len || s[i] != '=')
+			continue;
+		i++;
+		while (i < len && is_sp(s[i]))
+			i++;
+		size_t vs = i, ve;
+		if (i < len && (s[i] == '"' || s[i] == '\'')) {
+			char q = s[i];
+			const char *e = memchr(s + i + 1, q, len - i - 1);
+			vs = i + 1;
+			ve = e ? (size_t)(e - s) : len;
+			i = e ? ve + 1 : len;
+		} else {
+			while (i < len && !is_sp(s[i]) && s[i] != '>')
+				i++;
+			ve = i;
+		}
+		if ((alen == 5 && strncasecmp(s + an, "class", 5) == 0) ||
+		    (alen == 2 && strncasecmp(s + an, "id", 2) == 0))
+			t->noisy |= noisy_value(s + vs, ve - vs);
+	}
+	return i < len ? i + 1 : len;
+}
+
+/* Parse the markup at s[i] == '<'. Returns 0 when it is a literal '<'. */
+static int parse_tag(const char *s, size_t len, size_t i, tag *t)
+{
+	memset(t, 0, sizeof *t);
+	size_t j = i + 1;
+	if (j < len && (s[j] == '!' || s[j] == '?')) {
+		const char *e;
+		if (len - j >= 3 && s[j + 1] == '-' && s[j + 2] == '-') {
+			e = memmem(s + j + 3, len - j - 3, "-->", 3);
+			t->end = e ? (size_t)(e - s) + 3 : len;
+		} else {
+			e = memchr(s + j, '>', len - j);
+			t->end = e ? (size_t)(e - s) + 1 : len;
+		}
+		return 1;
+	}
+	if (j < len && s[j] == '/') {
+		t->closing = 1;
+		j++;
+	}
+	if (j >= len || !((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z'))
+		return 0;
+	size_t k = 0;
+	while (j < len && !is_sp(s[j]) && s[j] != '>' && s[j] != '/') {
+		if (k < sizeof t->name - 1)
+			t->name[k++] = (char)((s[j] >= 'A' && s[j] <= 'Z') ? s[j] | 0x20 : s[j]);
+		j++;
+	}
+	t->flags = el_flags(t->name);
+	t->end = attrs(s, len, j, t);
+	return 1;
+}
+
+/* Index of "</name" at or after i, or len. */
+static size_t find_close(const char *s, size_t len, size_t i, const char *name)
+{
+	size_t n = strlen(name);
+	while (i + 2 + n <= len) {
+		const char *p = memchr(s + i, '<', len - i);
+		if (!p)
+			break;
+		i = (size_t)(p - s);
+		if (i + 2 + n <= len && s[i + 1] == '/' && strncasecmp(s + i + 2, name, n) == 0)
+			return i;
+		i++;
+	}
+	return len;
+}
+
+/* Text of s[a..b) with tags removed, references decoded, white space
+ * collapsed; malloc'd, NULL when empty. */
+static char *capture(const char *s, size_t a, size_t b)
+{
+	cn_tb t;
+	cn_tb_init(&t, 4096);
+	int space = 0;
+	for (size_t i = a; i < b;) {
+		uint32_t cp;
+		size_t n;
+		if (s[i] == '<') {
+			const char *e = memchr(s + i, '>', b - i);
+			i = e ? (size_t)(e - s) + 1 : b;
+			space = 1;
+		} else if (is_sp(s[i])) {
+			space = 1;
+			i++;
+		} else {
+			if (space && t.len)
+				cn_tb_putc(&t, ' ', 0);
+			space = 0;
+			if (s[i] == '&' && (n = cn_ent_decode(s + i, b - i, &cp)) > 0) {
+				cn_tb_putcp(&t, cp, 0);
+				i += n;
+			} else {
+				cn_tb_putc(&t, s[i++], 0);
+			}
+		}
+	}
+	char *r = t.len && !t.oom ? strdup(t.s) : NULL;
+	cn_tb_fini(&t);
+	return r;
+}
+
+static void brk(st *x, size_t at, int para)
+{
+	cn_tb *o = x->out;
+	x->space = 0;
+	cn_tb_rtrim(o, " ");
+	if (!o->len || (o->len >= 2 && o->s[o->len - 1] == '\n' && o->s[o->len - 2] == '\n'))
+		return;
+	uint32_t raw = x->in->map[at];
+	int nl = o->s[o->len - 1] == '\n';
+	if (!nl)
+		cn_tb_putc(o, '\n', raw);
+	if (para || nl)
+		cn_tb_putc(o, '\n', raw);
+}
+
+static void text_char(st *x, size_t *ip)
+{
+	const char *s = x->in->s;
+	size_t i = *ip, len = x->in->len;
+	cn_tb *o = x->out;
+	if (is_sp(s[i])) {
+		if (x->pre && (s[i] == '\n' || s[i] == '\r'))
+			cn_tb_putc(o, '\n', x->in->map[i]);
+		else
+			x->space = 1;
+		*ip = i + 1;
+		return;
+	}
+	if (x->space && o->len && o->s[o->len - 1] != '\n')
+		cn_tb_putc(o, ' ', x->in->map[i]);
+	x->space = 0;
+	uint32_t cp;
+	size_t n;
+	if (s[i] == '&' && (n = cn_ent_decode(s + i, len - i, &cp)) > 0) {
+		cn_tb_putcp(o, cp, x->in->map[i]);
+		*ip = i + n;
+		return;
+	}
+	/* copy the run up to the next byte that needs a decision */
+	size_t j = i + 1;
+	while (j < len && s[j] != '<' && s[j] != '&' && !is_sp(s[j]))
+		j++;
+	cn_tb_copy(o, s + i, x->in->map + i, j - i);
+	*ip = j;
+}
+
+/* While inside a dropped region only tags of the same name matter (and an
+ * article <h1> kept in a <header>). */
+static void skipped_tag(st *x, const tag *t, size_t at)
+{
+	if (strcmp(t->name, x->skip) == 0) {
+		x->skip_n += t->closing ? -1u : 1u;
+		return;
+	}
+	if ((t->flags & F_H1) && !t->closing && !x->h1 && strcmp(x->skip, "header") == 0)
+		x->h1 = capture(x->in->s, t->end, find_close(x->in->s, x->in->len, t->end, "h1"));
+	(void)at;
+}
+
+static size_t open_tag(st *x, const tag *t, size_t at)
+{
+	const char *s = x->in->s;
+	size_t len = x->in->len;
+	if (t->flags & F_RAW) {
+		size_t c = find_close(s, len, t->end, t->name);
+		if ((t->flags & F_TITLE) && !x->title)
+			x->title = capture(s, t->end, c);
+		const char *gt = c < len ? memchr(s + c, '>', len - c) : NULL;
+		return gt ? (size_t)(gt - s) + 1 : len;
+	}
+	if (((t->flags & F_SKIP) || (t->noisy && !(t->flags & F_KEEP))) && !(t->flags & F_VOID)) {
+		snprintf(x->skip, sizeof x->skip, "%s", t->name);
+		x->skip_n = 1;
+		return t->end;
+	}
+	if ((t->flags & F_H1) && !x->h1)
+		x->h1 = capture(s, t->end, find_close(s, len, t->end, "h1"));
+	if (t->flags & F_PRE)
+		x->pre++;
+	if (t->flags & F_BR)
+		brk(x, at, 0);
+	else if (t->flags & F_BLOCK)
+		brk(x, at, 1);
+	else if (t->flags & F_CELL)
+		x->space = 1;
+	return t->end;
+}
+
+static void close_tag(st *x, const tag *t, size_t at)
+{
+	if ((t->flags & F_PRE) && x->pre)
+		x->pre--;
+	if (t->flags & F_BLOCK)
+		brk(x, at, 1);
+	else if (t->flags & F_CELL)
+		x->space = 1;
+}
+
+/* "Headline | Site": keep the longest part. */
+static void strip_site(char *t)
+{
+	static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xB7 "};
+	for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+		char *p = strstr(t, seps[k]);
+		if (!p)
+			continue;
+		size_t first = (size_t)(p - t), sl = strlen(seps[k]);
+		const char *rest = p + sl;
+		const char *next = strstr(rest, seps[k]);
+		size_t second = next ? (size_t)(next - rest) : strlen(rest);
+		if (first >= second)
+			*p = 0;
+		else
+			memmove(t, rest, second), t[second] = 0;
+		return;
+	}
+}
+
+static char *pick_title(st *x)
+{
+	char *h1 = x->h1, *tt = x->title;
+	x->h1 = x->title = NULL;
+	/* an <h1> that is the site name sits inside <title> but not at its start */
+	if (h1 && tt && strstr(tt, h1) && strncmp(tt, h1, strlen(h1)) != 0) {
+		free(h1);
+		h1 = NULL;
+	}
+	if (h1) {
+		free(tt);
+		return h1;
+	}
+	if (tt)
+		strip_site(tt);
+	return tt;
+}
+
+int cn_html_sniff(const char *s, size_t len)
+{
+	size_t n = len < 2048 ? len : 2048, i = 0;
+	while (i < n && is_sp(s[i]))
+		i++;
+	if (i < n && s[i] == '<' && i + 1 < n &&
+	    (s[i + 1] == '!' || ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z')))
+		return 1;
+	static const char *const marks[] = {"<p>", "<p ", "<br", "<div", "</p>", "</a>", "<html", "<body"};
+	int hits = 0;
+	for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+		if (memmem(s, n, marks[k], strlen(marks[k])))
+			hits++;
+	return hits >= 2;
+}
+
+cr_err cn_html_strip(const cn_tb *in, cn_tb *out, char **title)
+{
+	st x = {.in = in, .out = out};
+	const char *s = in->s;
+	size_t len = in->len;
+	cn_tb_reserve(out, len / 2 + 16);
+	for (size_t i = 0; i < len && !out->oom;) {
+		tag t;
+		if (s[i] == '<' && parse_tag(s, len, i, &t)) {
+			if (x.skip_n) {
+				if (t.name[0])
+					skipped_tag(&x, &t, i);
+				i = t.end;
+			} else if (!t.name[0]) {
+				i = t.end;
+			} else if (t.closing) {
+				close_tag(&x, &t, i);
+				i = t.end;
+			} else {
+				i = open_tag(&x, &t, i);
+			}
+		} else if (x.skip_n) {
+			const char *p = memchr(s + i + 1, '<', len - i - 1);
+			i = p ? (size_t)(p - s) : len;
+		} else {
+			text_char(&x, &i);
+		}
+	}
+	cn_tb_rtrim(out, " \n");
+	*title = pick_title(&x);
+	cr_err e = out->oom ? (out->max && out->len >= out->max ? CR_ETOOBIG : CR_ENOMEM) : CR_OK;
+	if (e) {
+		free(*title);
+		*title = NULL;
+	}
+	return e;
+}

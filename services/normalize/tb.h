@@ -1,0 +1,72 @@
+/* Text builder: UTF-8 bytes plus, for every byte, the offset in the raw
+ * input it came from. Each normalize pass reads one cn_tb and writes the
+ * next, copying map entries along, so the last text still points into the
+ * raw bytes (bytes produced by decoding an entity map to its '&'). */
+#ifndef COURANT_NORMALIZE_TB_H
+#define COURANT_NORMALIZE_TB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "common/err.h"
+
+typedef struct cn_tb {
+	char *s;        /* NUL-terminated after every successful put */
+	uint32_t *map;  /* map[i]: raw offset of byte s[i] */
+	size_t len, cap, max;
+	int oom;        /* sticky: a put failed (cap or memory) */
+} cn_tb;
+
+/* `max` caps the length; puts past it set oom and fail. */
+void cn_tb_init(cn_tb *t, size_t max);
+void cn_tb_fini(cn_tb *t);
+cr_err cn_tb_reserve(cn_tb *t, size_t extra);
+/* n bytes, all mapped to `raw`. */
+cr_err cn_tb_put(cn_tb *t, const char *p, size_t n, uint32_t raw);
+/* n bytes copied with their own map entries. */
+cr_err cn_tb_copy(cn_tb *t, const char *p, const uint32_t *map, size_t n);
+/* One code point as UTF-8, mapped to `raw`. */
+cr_err cn_tb_putcp(cn_tb *t, uint32_t cp, uint32_t raw);
+/* Drop trailing bytes in `set` (e.g. " \n"). */
+void cn_tb_rtrim(cn_tb *t, const char *set);
+
+static inline cr_err cn_tb_putc(cn_tb *t, char c, uint32_t raw)
+{
+	if (t->len + 1 < t->cap && (!t->max || t->len < t->max)) {
+		t->s[t->len] = c;
+		t->map[t->len++] = raw;
+		t->s[t->len] = 0;
+		return CR_OK;
+	}
+	return cn_tb_put(t, &c, 1, raw);
+}
+
+/* Decode one UTF-8 sequence at p (n bytes available, input known valid).
+ * Returns its length (>= 1) and stores the code point. */
+static inline size_t cn_utf8_dec(const char *p, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (u[0] < 0x80 || n < 2) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] < 0xE0) {
+		*cp = ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+		return 2;
+	}
+	if (u[0] < 0xF0 || n < 4) {
+		if (n < 3) {
+			*cp = 0xFFFD;
+			return n;
+		}
+		*cp = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+		return 3;
+	}
+	*cp = ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
+	      ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+	return 4;
+}
+
+/* Encode cp as UTF-8 into b (4 bytes); returns the length. */
+size_t cn_utf8_enc(uint32_t cp, char *b);
+
+#endif

@@ -1,0 +1,55 @@
+/* libFuzzer target for every decoder of common/codec.h. The first byte picks
+ * the decoder, the rest is the frame. Beyond "no crash, no leak", it checks
+ * the decoders' contract: on failure *out is NULL and `why` is a terminated
+ * reason; on success the message packs, decodes again and packs to the same
+ * bytes (validation is stable under re-encoding). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/codec.h"
+
+/* Decode, then check the contract; `fn` is one of the cr_decode_* functions. */
+#define CHECK_DECODER(fn, Type, data, size)                                                      \
+	do {                                                                                     \
+		Type *m_ = (Type *)(uintptr_t)1, *again_ = NULL;                                 \
+		char why_[256];                                                                  \
+		memset(why_, 'x', sizeof why_);                                                  \
+		cr_err e_ = fn(data, size, &m_, why_, sizeof why_);                              \
+		if (memchr(why_, '\0', sizeof why_) == NULL)                                     \
+			abort(); /* reason not terminated */                                     \
+		if (e_ != CR_OK) {                                                               \
+			if (m_ != NULL || !why_[0])                                              \
+				abort(); /* failure must clear *out and say why */               \
+			break;                                                                   \
+		}                                                                                \
+		size_t n1_ = 0, n2_ = 0;                                                         \
+		void *p1_ = cr_pack(&m_->base, &n1_);                                            \
+		if (!p1_ || fn(p1_, n1_, &again_, NULL, 0) != CR_OK)                             \
+			abort(); /* a valid message must re-decode */                            \
+		void *p2_ = cr_pack(&again_->base, &n2_);                                        \
+		if (!p2_ || n1_ != n2_ || memcmp(p1_, p2_, n1_))                                 \
+			abort(); /* packing is deterministic */                                  \
+		free(p1_);                                                                       \
+		free(p2_);                                                                       \
+		cr_msg_free(&again_->base);                                                      \
+		cr_msg_free(&m_->base);                                                          \
+	} while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	const uint8_t *p = data + 1;
+	size_t n = size - 1;
+	switch (data[0] % 7) {
+	case 0: CHECK_DECODER(cr_decode_submit, Courant__Submit, p, n); break;
+	case 1: CHECK_DECODER(cr_decode_submit_reply, Courant__SubmitReply, p, n); break;
+	case 2: CHECK_DECODER(cr_decode_work, Courant__Work, p, n); break;
+	case 3: CHECK_DECODER(cr_decode_ack, Courant__Ack, p, n); break;
+	case 4: CHECK_DECODER(cr_decode_query, Courant__Query, p, n); break;
+	case 5: CHECK_DECODER(cr_decode_query_reply, Courant__QueryReply, p, n); break;
+	case 6: CHECK_DECODER(cr_decode_event_record, Courant__EventRecord, p, n); break;
+	}
+	return 0;
+}
