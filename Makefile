@@ -106,14 +106,16 @@ $(foreach d,$(LIBDIRS),$(if $(call lib_objs,$(d)),$(eval $(call lib_rule,$(d))))
 define bin_rule
 $(BUILD)/bin/$(call bin_name,$(1)): services/$(1)/main.c $(call link_for,$(1)) | $(GEN_H)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$< $(call link_for,$(1)) $$(LDFLAGS) $$(LDLIBS) -o $$@
+	@mkdir -p $(BUILD)/obj/bin
+	$$(CC) $$(CPPFLAGS) -MF $(BUILD)/obj/bin/$(1).d $$(CFLAGS) $$< $(call link_for,$(1)) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach d,$(SVCDIRS),$(if $(wildcard services/$(d)/main.c),$(eval $(call bin_rule,$(d)))))
 
 define test_rule
 $(BUILD)/tests/$(1): tests/unit/$(1).c $(call link_for,$(call test_dir,$(1))) | $(GEN_H)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CPPFLAGS) -Itests/unit $$(CFLAGS) $$< $(call link_for,$(call test_dir,$(1))) $$(LDFLAGS) $$(LDLIBS) -o $$@
+	@mkdir -p $(BUILD)/obj/tests
+	$$(CC) $$(CPPFLAGS) -MF $(BUILD)/obj/tests/$(1).d -Itests/unit $$(CFLAGS) $$< $(call link_for,$(call test_dir,$(1))) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach t,$(UNIT_SRCS),$(eval $(call test_rule,$(basename $(notdir $(t))))))
 
@@ -137,6 +139,9 @@ test-sanitize: deps
 	@BUILD=build/san-address-undefined ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 
+bench:
+	@BUILD=$(BUILD) tests/bench/run
+
 format:
 	clang-format -i $$(find services tests -name '*.[ch]')
 
@@ -147,5 +152,5 @@ lint:
 clean:
 	rm -rf build
 
-DEPFILES := $(shell find $(BUILD)/obj $(BUILD)/tests $(BUILD)/bin -name '*.d' 2>/dev/null)
+DEPFILES := $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 -include $(DEPFILES)

@@ -13,7 +13,12 @@
 # services/<name>/ (when it exists) and services/common/, plus the protobuf code.
 
 FUZZ_SECONDS ?= 30
-FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# A target whose FUZZ_NEEDS_<name> files do not exist yet is left out, so a
+# fuzz target can land before the module it tests.
+FUZZ_NEEDS_json  := services/common/json.c
+FUZZ_NEEDS_input := services/cli/input.c services/cli/input.h
+fuzz_ready   = $(if $(strip $(foreach f,$(FUZZ_NEEDS_$(1)),$(if $(wildcard $(f)),,x))),,$(1))
+FUZZ_NAMES   := $(foreach n,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)),$(call fuzz_ready,$(n)))
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_CC      ?= clang
 FUZZ_CXX     ?= clang++

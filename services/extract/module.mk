@@ -1,5 +1,7 @@
 # extract: data files compiled into the library, the score target.
-CX_DATA      := $(sort $(wildcard services/extract/data/*.tsv))
+# the tables the engine loads (cx_data_<name>); other files in data/ are sources
+CX_TABLES    := countries places orgs titles triggers words calendar context
+CX_DATA      := $(patsubst %,services/extract/data/%.tsv,$(CX_TABLES))
 CX_EMBED     := $(BUILD)/host/cx_embed
 CX_DATA_C    := $(BUILD)/gen/cx_data.c
 CX_DATA_O    := $(BUILD)/obj/extract/cx_data.o
@@ -9,7 +11,7 @@ $(CX_EMBED): services/extract/gen/embed.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror $< -o $@
 
-$(CX_DATA_C): $(CX_EMBED) $(CX_DATA) services/extract/module.mk
+$(CX_DATA_C): $(CX_EMBED) $(wildcard $(CX_DATA)) services/extract/module.mk
 	@mkdir -p $(@D)
 	$(CX_EMBED) $(CX_DATA) > $@.tmp && mv $@.tmp $@
 

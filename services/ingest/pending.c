@@ -34,6 +34,8 @@ void ip_destroy(ip_table **pp)
 {
 	if (!pp || !*pp)
 		return;
+	for (size_t i = 0; i < (*pp)->n; i++)
+		free((*pp)->v[i].id);
 	free((*pp)->v);
 	free(*pp);
 	*pp = NULL;
@@ -45,13 +47,16 @@ static void compact(ip_table *p)
 	for (size_t r = 0; r < p->n; r++)
 		if (p->v[r].state != IP_DONE)
 			p->v[w++] = p->v[r];
+		else
+			free(p->v[r].id);
 	p->n = w;
 	p->done = 0;
 	p->first_queued = 0;
 }
 
-cr_err ip_add(ip_table *p, uint64_t seq)
+cr_err ip_add(ip_table *p, uint64_t seq, const char *id)
 {
+	char *copy;
 	if (p->n && p->v[p->n - 1].seq >= seq)
 		return CR_EINVAL;
 	if (p->done > 64 && p->done * 2 > p->n)
@@ -64,7 +69,10 @@ cr_err ip_add(ip_table *p, uint64_t seq)
 		p->v = nv;
 		p->cap = nc;
 	}
+	if (!(copy = strdup(id ? id : "")))
+		return CR_ENOMEM;
 	memset(&p->v[p->n], 0, sizeof p->v[p->n]);
+	p->v[p->n].id = copy;
 	p->v[p->n].seq = seq;
 	p->v[p->n].state = IP_QUEUED;
 	p->n++;
@@ -145,10 +153,10 @@ static void record_latency(ip_table *p, uint64_t us)
 	p->p99_ms = tmp[(p->nlat * 99) / 100 < p->nlat ? (p->nlat * 99) / 100 : p->nlat - 1];
 }
 
-int ip_ack(ip_table *p, uint64_t seq, uint64_t now)
+int ip_ack(ip_table *p, uint64_t seq, const char *id, uint64_t now)
 {
 	ip_entry *e = find(p, seq);
-	if (!e || e->state == IP_DONE)
+	if (!e || e->state == IP_DONE || (id && strcmp(id, e->id) != 0))
 		return 0;
 	if (e->state == IP_INFLIGHT) {
 		p->inflight--;

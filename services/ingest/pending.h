@@ -20,6 +20,7 @@ typedef struct ip_entry {
 	uint32_t attempt;   /* sends so far */
 	ip_state state;
 	int give_up;        /* next send is the ingest Rejection */
+	char *id;           /* owned; acks must name the same id */
 } ip_entry;
 
 typedef struct ip_table ip_table;
@@ -27,8 +28,8 @@ typedef struct ip_table ip_table;
 ip_table *ip_new(size_t window, uint32_t max_attempts, uint32_t redeliver_ms);
 void ip_destroy(ip_table **p);
 
-/* Add a pending seq (strictly increasing). */
-cr_err ip_add(ip_table *p, uint64_t seq);
+/* Add a pending seq (strictly increasing) with its article id. */
+cr_err ip_add(ip_table *p, uint64_t seq, const char *id);
 
 /* Lowest queued entry if the window has room, else NULL. The pointer is
  * valid until the next ip_add/ip_ack. */
@@ -37,8 +38,9 @@ ip_entry *ip_next(ip_table *p);
 /* Record a send of e at now (monotonic microseconds). */
 void ip_sent(ip_table *p, ip_entry *e, uint64_t now);
 
-/* The store acknowledged seq: returns 1 when it was pending. */
-int ip_ack(ip_table *p, uint64_t seq, uint64_t now);
+/* The store acknowledged (seq, id): returns 1 when it was pending. A NULL
+ * id skips the id check; a mismatching id (a junk frame's) is ignored. */
+int ip_ack(ip_table *p, uint64_t seq, const char *id, uint64_t now);
 
 /* Move in-flight entries past their deadline back to the queue; returns
  * how many. *gave_up counts those that reached max_attempts now. */

@@ -186,23 +186,38 @@ static cr_err put_cp(cn_tb *out, uint32_t cp, size_t at, unsigned *repaired)
 	return cn_tb_putcp(out, cp, (uint32_t)at);
 }
 
-static cr_err conv_utf8(const unsigned char *u, size_t len, size_t start, cn_tb *out, unsigned *rep)
+/* Copies runs of printable ASCII in one go; counts valid multi-byte
+ * sequences in *multi and invalid ones in *bad (and in *rep, with the
+ * dropped control bytes). */
+static cr_err conv_utf8(const unsigned char *u, size_t len, size_t start, cn_tb *out, unsigned *rep,
+			size_t *multi, size_t *bad)
 {
 	cr_err e = cn_tb_reserve(out, len - start);
 	for (size_t i = start; i < len && !e;) {
-		if (u[i] >= 0x20 && u[i] < 0x7F) {
-			e = cn_tb_putc(out, (char)u[i], (uint32_t)i);
-			i++;
+		size_t j = i;
+		while (j < len && u[j] >= 0x20 && u[j] < 0x7F)
+			j++;
+		if (j > i) {
+			e = cn_tb_reserve(out, j - i);
+			if (e)
+				break;
+			memcpy(out->s + out->len, u + i, j - i);
+			for (size_t k = i; k < j; k++)
+				out->map[out->len++] = (uint32_t)k;
+			out->s[out->len] = 0;
+			i = j;
 			continue;
 		}
 		size_t n = utf8_valid(u + i, len - i);
 		if (n == 1) {
 			e = put_cp(out, u[i], i, rep);
 		} else if (n) {
+			(*multi)++;
 			e = cn_tb_put(out, (const char *)u + i, n, (uint32_t)i);
 		} else {
 			/* one U+FFFD per maximal invalid run of continuation bytes */
 			(*rep)++;
+			(*bad)++;
 			e = cn_tb_putcp(out, 0xFFFD, (uint32_t)i);
 			n = 1;
 			while (i + n < len && (u[i + n] & 0xC0) == 0x80 && n < 4)
@@ -282,24 +297,23 @@ cr_err cn_enc_decode(const char *raw, size_t len, const char *declared, cn_tb *o
 		res->raw_unit = 2;
 		return conv_utf16(u, len, start, cs == CS_UTF16BE, out, &res->repaired);
 	}
-	if (cs == CS_NONE) {
-		size_t valid_multi = 0, invalid = 0;
-		for (size_t i = 0; i < len;) {
-			size_t n = u[i] < 0x80 ? 1 : utf8_valid(u + i, len - i);
-			if (n > 1)
-				valid_multi++;
-			else if (!n)
-				invalid++;
-			i += n ? n : 1;
+	size_t multi = 0, bad = 0;
+	if (cs == CS_UTF8 || cs == CS_NONE) {
+		cr_err e = conv_utf8(u, len, start, out, &res->repaired, &multi, &bad);
+		/* mostly valid UTF-8 (or declared so by a BOM): keep, repaired */
+		if (e || cs == CS_UTF8 || bad == 0 || multi > bad) {
+			res->name = cs_names[CS_UTF8];
+			return e;
 		}
-		enum charset decl = declared ? cs_from_label(declared, strlen(declared)) : CS_NONE;
-		if (decl == CS_NONE)
-			decl = cs_declared(raw, len);
-		cs = invalid == 0 || valid_multi > invalid ? CS_UTF8 : legacy_pick(u, len, decl);
+		out->len = 0;
+		out->s[0] = 0;
+		res->repaired = 0;
 	}
+	enum charset decl = declared ? cs_from_label(declared, strlen(declared)) : CS_NONE;
+	if (decl == CS_NONE)
+		decl = cs_declared(raw, len);
+	cs = legacy_pick(u, len, decl);
 	res->name = cs_names[cs];
-	if (cs == CS_UTF8)
-		return conv_utf8(u, len, start, out, &res->repaired);
 	return conv_legacy(u, len, cs, out, &res->repaired);
 }
 

@@ -1,49 +1,284 @@
-/* cn_normalize: the stage orchestrator (temporary minimal version: plain
- * UTF-8 passthrough, paragraph-based sentences, CLD2). */
+/* cn_normalize: the passes in order, each one a cn_tb in and a cn_tb out
+ * with the raw-offset map carried along:
+ *   encoding -> markup (HTML | Markdown | plain) -> characters (unify, NFC)
+ *   -> lines (boilerplate, byline, rejoin) -> language -> sentences. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
+#include <strings.h>
+#include <utf8proc.h>
 
 #include "normalize/normalize.h"
+#include "normalize/tb.h"
+#include "normalize/enc.h"
+#include "normalize/ent.h"
+#include "normalize/html.h"
+#include "normalize/md.h"
+#include "normalize/chars.h"
+#include "normalize/lines.h"
 #include "normalize/lang.h"
+#include "normalize/sent.h"
+
+#define TITLE_MAX 1024
+#define LANG_SHORT 400 /* below this many bytes of text the title helps CLD2 */
+
+enum kind { K_PLAIN, K_HTML, K_MD };
+static const char *const kind_names[] = {"text/plain", "text/html", "text/markdown"};
+
+static const struct {
+	const char *type;
+	enum kind kind;
+} types[] = {
+	{"text/html", K_HTML},       {"application/xhtml+xml", K_HTML}, {"text/markdown", K_MD},
+	{"text/x-markdown", K_MD},   {"text/plain", K_PLAIN},
+};
+
+static int fail(char *why, size_t whylen, cr_err e, const char *msg)
+{
+	if (why && whylen)
+		snprintf(why, whylen, "%s", msg);
+	return (int)e;
+}
+
+/* "text/html; charset=iso-8859-1" -> kind (or -1 to sniff) and charset. */
+static int parse_type(const char *ct, char *charset, size_t cslen)
+{
+	charset[0] = 0;
+	if (!ct)
+		return -1;
+	const char *semi = strchr(ct, ';');
+	size_t n = semi ? (size_t)(semi - ct) : strlen(ct);
+	while (n && ct[n - 1] == ' ')
+		n--;
+	const char *cs = semi ? strcasestr(semi, "charset=") : NULL;
+	if (cs) {
+		cs += 8;
+		size_t k = 0;
+		while (cs[k] && cs[k] != ';' && cs[k] != ' ' && cs[k] != '"' && k + 1 < cslen)
+			k++;
+		memcpy(charset, cs, k);
+		charset[k] = 0;
+	}
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (strlen(types[i].type) == n && strncasecmp(types[i].type, ct, n) == 0)
+			return (int)types[i].kind;
+	return -1;
+}
+
+/* Plain text: only well-formed character references (with ';'). */
+static cr_err plain(const cn_tb *in, cn_tb *out)
+{
+	cr_err e = cn_tb_reserve(out, in->len);
+	for (size_t i = 0; i < in->len && !e;) {
+		const char *amp = memchr(in->s + i, '&', in->len - i);
+		size_t j = amp ? (size_t)(amp - in->s) : in->len;
+		e = cn_tb_copy(out, in->s + i, in->map + i, j - i);
+		i = j;
+		if (i >= in->len || e)
+			break;
+		uint32_t cp;
+		size_t n = cn_ent_decode(in->s + i, in->len - i, &cp);
+		if (n && in->s[i + n - 1] == ';') {
+			e = cn_tb_putcp(out, cp, in->map[i]);
+			i += n;
+		} else {
+			e = cn_tb_putc(out, '&', in->map[i]);
+			i++;
+		}
+	}
+	return e;
+}
+
+static int has_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += cn_utf8_dec(s + i, n - i, &cp);
+		int c = utf8proc_category((utf8proc_int32_t)cp);
+		if ((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) || c == UTF8PROC_CATEGORY_ND)
+			return 1;
+	}
+	return 0;
+}
+
+/* Title through the same character cleanup, on one line; NULL if empty. */
+static char *clean_title(const char *t)
+{
+	if (!t)
+		return NULL;
+	size_t n = strnlen(t, TITLE_MAX);
+	cn_tb a, b;
+	cn_tb_init(&a, 0);
+	cn_tb_init(&b, 0);
+	cn_enc_result enc;
+	char why[8], *r = NULL;
+	if (cn_enc_decode(t, n, NULL, &a, &enc, why, sizeof why) == CR_OK && a.len &&
+	    cn_chars_clean(&a, &b) == CR_OK && b.len) {
+		size_t k = 0;
+		for (size_t i = 0; i < b.len; i++) {
+			char c = b.s[i] == '\n' ? ' ' : b.s[i];
+			if (c == ' ' && (k == 0 || b.s[k - 1] == ' '))
+				continue;
+			b.s[k++] = c;
+		}
+		while (k && b.s[k - 1] == ' ')
+			k--;
+		r = k ? strndup(b.s, k) : NULL;
+	}
+	cn_tb_fini(&a);
+	cn_tb_fini(&b);
+	return r;
+}
+
+/* The heading that became the title is not body text. */
+static void drop_title_para(cn_tb *t, const char *title)
+{
+	size_t tl = strlen(title);
+	if (t->len < tl || memcmp(t->s, title, tl) != 0)
+		return;
+	if (t->len == tl) /* the title is all there is: keep it as text */
+		return;
+	if (t->len < tl + 2 || t->s[tl] != '\n' || t->s[tl + 1] != '\n')
+		return;
+	size_t cut = tl + 2;
+	memmove(t->s, t->s + cut, t->len - cut + 1);
+	memmove(t->map, t->map + cut, (t->len - cut) * sizeof *t->map);
+	t->len -= cut;
+}
+
+static uint32_t raw_end(const cn_input *in, const cn_enc_result *enc, uint32_t r)
+{
+	uint32_t cp;
+	size_t n = 0;
+	if (enc->raw_unit == 1 && r < in->len && in->raw[r] == '&')
+		n = cn_ent_decode(in->raw + r, in->len - r, &cp);
+	if (!n)
+		n = cn_enc_charlen(in->raw, in->len, r, enc);
+	return (uint32_t)(r + n);
+}
+
+static cr_err sentences(const cn_input *in, const cn_enc_result *enc, const cn_tb *t, cn_doc *out)
+{
+	cr_err e = cn_sent_split(t->s, t->len, &out->sents, &out->nsents);
+	for (size_t i = 0; !e && i < out->nsents; i++) {
+		cn_sentence *s = &out->sents[i];
+		s->raw_start = t->map[s->start];
+		s->raw_end = raw_end(in, enc, t->map[s->end - 1]);
+		if (s->raw_end < s->raw_start)
+			s->raw_end = s->raw_start;
+	}
+	return e;
+}
+
+static void language(const cn_input *in, const cn_tb *t, cn_doc *out)
+{
+	char *buf = NULL;
+	const char *s = t->s;
+	size_t n = t->len;
+	if (n < LANG_SHORT && out->title) {
+		size_t tl = strlen(out->title);
+		buf = malloc(tl + 2 + n);
+		if (buf) {
+			memcpy(buf, out->title, tl);
+			buf[tl] = '\n';
+			memcpy(buf + tl + 1, t->s, n);
+			s = buf;
+			n += tl + 1;
+		}
+	}
+	cn_lang_detect(s, n, in->lang_hint, out->lang, &out->lang_conf);
+	free(buf);
+	/* CLD2 cannot tell: the submitter's hint is better than nothing */
+	size_t hl = in->lang_hint ? strlen(in->lang_hint) : 0;
+	if (strcmp(out->lang, "und") == 0 && hl >= 2 && hl <= 3) {
+		snprintf(out->lang, sizeof out->lang, "%s", in->lang_hint);
+		out->lang_conf = 0.1f;
+	}
+}
+
+/* Markup pass: picks the reader, fills *title from the markup. */
+static cr_err markup(const cn_input *in, const cn_tb *t0, cn_tb *t1, int kind, char **title)
+{
+	*title = NULL;
+	if (kind == K_HTML)
+		return cn_html_strip(t0, t1, title);
+	if (kind == K_MD)
+		return cn_md_strip(t0, t1, title);
+	(void)in;
+	return plain(t0, t1);
+}
 
 cr_err cn_normalize(const cn_input *in, cn_doc *out, char *why, size_t whylen)
 {
+	cn_tb t0, t1;
+	char charset[32], *mtitle = NULL;
+	cn_enc_result enc;
+	cr_err e;
 	memset(out, 0, sizeof *out);
+	if (why && whylen)
+		why[0] = 0;
+	if (!in || (!in->raw && in->len))
+		return fail(why, whylen, CR_EINVAL, "no input");
 	if (in->len > CN_MAX_INPUT) {
-		snprintf(why, whylen, "input of %zu bytes over the %u byte limit", in->len, CN_MAX_INPUT);
+		snprintf(why, whylen, "input of %zu bytes is over the %u byte limit", in->len, CN_MAX_INPUT);
 		return CR_ETOOBIG;
 	}
-	size_t b = 0, e = in->len;
-	while (b < e && (unsigned char)in->raw[b] <= ' ')
-		b++;
-	while (e > b && (unsigned char)in->raw[e - 1] <= ' ')
-		e--;
-	if (b == e) {
-		snprintf(why, whylen, "empty text");
-		return CR_EEMPTY;
+	if (in->len == 0)
+		return fail(why, whylen, CR_EEMPTY, "empty body");
+	size_t max = 3 * in->len + 64;
+	cn_tb_init(&t0, max);
+	cn_tb_init(&t1, max);
+	int kind = parse_type(in->content_type, charset, sizeof charset);
+	e = cn_enc_decode(in->raw, in->len, charset[0] ? charset : NULL, &t0, &enc, why, whylen);
+	if (e)
+		goto out;
+	if (!has_text(t0.s, t0.len)) {
+		e = fail(why, whylen, CR_EEMPTY, "empty body: no letters or digits");
+		goto out;
 	}
-	if (memchr(in->raw, 0, in->len)) {
-		snprintf(why, whylen, "binary input: NUL bytes");
-		return CR_EENCODING;
+	if (kind < 0)
+		kind = cn_html_sniff(t0.s, t0.len) ? K_HTML : cn_md_sniff(t0.s, t0.len) ? K_MD : K_PLAIN;
+	out->encoding = enc.name;
+	out->content_type = kind_names[kind];
+	out->repaired = enc.repaired;
+	if ((e = markup(in, &t0, &t1, kind, &mtitle)) != CR_OK)
+		goto out;
+	if (!has_text(t1.s, t1.len)) {
+		e = fail(why, whylen, CR_EEMPTY, "no text left after removing markup");
+		goto out;
 	}
-	out->text = malloc(e - b + 1);
-	out->sents = malloc(sizeof *out->sents);
-	if (!out->text || !out->sents) {
-		cn_doc_fini(out);
+	cn_tb_fini(&t0);
+	cn_tb_init(&t0, max);
+	if ((e = cn_chars_clean(&t1, &t0)) != CR_OK)
+		goto out;
+	cn_tb_fini(&t1);
+	cn_tb_init(&t1, max);
+	if ((e = cn_lines_build(&t0, &t1, &out->byline)) != CR_OK)
+		goto out;
+	out->title = clean_title(in->title && in->title[0] ? in->title : mtitle);
+	if (out->title)
+		drop_title_para(&t1, out->title);
+	if (!has_text(t1.s, t1.len)) {
+		e = fail(why, whylen, CR_EEMPTY, "no text left after removing boilerplate");
+		goto out;
+	}
+	language(in, &t1, out);
+	if ((e = sentences(in, &enc, &t1, out)) != CR_OK)
+		goto out;
+	out->len = t1.len;
+	out->text = t1.s;
+	t1.s = NULL;
+out:
+	if (e == CR_ENOMEM && why && whylen && !why[0])
 		snprintf(why, whylen, "out of memory");
-		return CR_ENOMEM;
-	}
-	memcpy(out->text, in->raw + b, e - b);
-	out->text[e - b] = 0;
-	out->len = e - b;
-	out->title = in->title ? strdup(in->title) : NULL;
-	out->encoding = "utf-8";
-	out->content_type = "text/plain";
-	out->sents[0] = (cn_sentence){0, (uint32_t)out->len, (uint32_t)b, (uint32_t)e};
-	out->nsents = 1;
-	cn_lang_detect(out->text, out->len, in->lang_hint, out->lang, &out->lang_conf);
-	return CR_OK;
+	if (e == CR_ETOOBIG && why && whylen && !why[0])
+		snprintf(why, whylen, "text grew past its limit while decoding");
+	free(mtitle);
+	cn_tb_fini(&t0);
+	cn_tb_fini(&t1);
+	if (e)
+		cn_doc_fini(out);
+	return e;
 }
 
 void cn_doc_fini(cn_doc *d)

@@ -13,15 +13,19 @@ OUT = os.path.join(HERE, 'countries.tsv')
 KINDS = ('name', 'adj', 'prefix')
 
 def fold(s):
-    """Case- and accent-insensitive key, as the engine matches."""
-    s = unicodedata.normalize('NFD', s.replace('\u2019', "'"))
-    return ''.join(c for c in s if not unicodedata.combining(c)).lower()
+    """The engine's phrase key (lex.c cx_fold_phrase): case folded, accents
+    stripped, ligatures expanded, punctuation runs one separator; so
+    "Burkina-Faso" and "Burkina Faso" are one entry."""
+    s = s.replace('\u0153', 'oe').replace('\u0152', 'oe').replace('\u00e6', 'ae').replace('\u00c6', 'ae')
+    s = unicodedata.normalize('NFD', s.casefold())
+    s = ''.join(c for c in s if not unicodedata.combining(c))
+    return ' '.join(''.join(c if c.isalnum() else ' ' for c in s).split())
 
 def tidy(name):
     """ISO list forms -> running-text forms, or None when there is none:
     'Korea, Republic of' -> 'Republic of Korea'; 'Åland, Îles' -> 'Îles Åland';
     'Holy See (Vatican City State)' -> 'Holy See'; 'the State of X' -> 'State of X'."""
-    name = re.sub(r'\s*\([^)]*\)', '', name).strip()
+    name = re.sub(r'\s*\([^)]*\)', '', name.replace('\u2019', "'")).strip()
     if ', ' in name:
         left, right = name.split(', ', 1)
         if re.search(r"(?:\bof|\bof the|\bde|\bdu|\bdes|\bde la)$", right):
@@ -87,8 +91,8 @@ def merge(gen, extra, removals):
         e = table[key]
         e['langs'] |= {'fr', 'en'} if lang == '*' else {lang}
         e['comments'] += comments
-        if hand:
-            e['text'], e['case'] = text, case
+        if hand and not e.get('hand'):   # the first hand-written form wins
+            e['text'], e['case'], e['hand'] = text, case, True
     for g in gen:
         add(*g, [], False)
     for x in extra:

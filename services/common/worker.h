@@ -1,0 +1,41 @@
+/* The loop shared by the pipeline stages (normalize, relay, extract): PULL
+ * frames from `in`, hand each to the stage's handler, which sends what it
+ * produces on `out` (a PUSH); heartbeat Work{stats} on `out` every second.
+ * Sends block when `out` is at its high-water mark, which stops reading
+ * `in`: that is the backpressure. SIGINT/SIGTERM ends the loop; frames
+ * queued but not handled are lost and re-sent by ingest. */
+#ifndef COURANT_WORKER_H
+#define COURANT_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "common/counters.h"
+#include "common/err.h"
+
+typedef cr_err (*cr_worker_fn)(void *ctx, const void *frame, size_t len, void *out);
+
+typedef struct cr_worker_cfg {
+	const char *in_ep, *out_ep;
+	int bind;                  /* relay: 1 (binds both); workers: 0 (connect) */
+	int hwm;                   /* 0: CR_ZHWM */
+	cr_worker_fn handle;
+	void *ctx;
+	cr_counters *counters;
+} cr_worker_cfg;
+
+/* Run until a stop signal. Returns CR_OK after a clean stop. */
+cr_err cr_worker_run(const cr_worker_cfg *c);
+
+/* Send a frame on `out`, blocking (backpressure) but interruptible. */
+cr_err cr_worker_send(void *out, const void *p, size_t n);
+cr_err cr_worker_send_pb(void *out, const ProtobufCMessage *m);
+
+/* Send Work{rejection} for an article this stage cannot process. */
+cr_err cr_worker_reject(void *out, const char *stage, const char *reason, const char *id, uint64_t seq,
+			uint32_t attempt, const void *payload, size_t payload_len);
+
+/* For a frame that failed validation: if protobuf-c can still read an
+ * article id (and seq) from it, copy them out and return 1. */
+int cr_worker_salvage_id(const void *frame, size_t len, char *id, size_t idlen, uint64_t *seq);
+
+#endif

@@ -1,0 +1,197 @@
+/* Internal model of one article while it is being extracted: tokens with
+ * folded forms, sentences, mentions found by the gazetteers, dates, persons
+ * and the engine's lexicon. Shared by the extract modules modules only. */
+#ifndef COURANT_EXTRACT_DOC_H
+#define COURANT_EXTRACT_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "extract/extract.h"
+
+/* token flags */
+enum {
+	TK_WORD = 1 << 0,   /* letters and/or digits */
+	TK_CAP = 1 << 1,    /* starts with an upper-case letter */
+	TK_UPPER = 1 << 2,  /* two or more letters, all upper case */
+	TK_NUM = 1 << 3,    /* digits only */
+	TK_PUNCT = 1 << 4,  /* one punctuation mark, in `p` */
+	TK_HYPH = 1 << 5,   /* joined to the previous word by a hyphen */
+	TK_APOS = 1 << 6,   /* followed by an apostrophe (l', d', n') */
+	TK_NL = 1 << 7,     /* a line break precedes it */
+	TK_SKIP = 1 << 8,   /* boilerplate: ignored by every rule */
+	TK_ALNUM = 1 << 9,  /* digits followed by letters: 1er, 3rd */
+};
+
+typedef struct cx_tok {
+	uint32_t b, e;      /* bytes in the text */
+	uint32_t f;         /* offset of the NUL-terminated folded form in doc.fold */
+	uint16_t flen;
+	uint16_t flags;
+	int sent;
+	char p;             /* punctuation: ASCII stand-in ('"' for guillemets, '-' for dashes) */
+} cx_tok;
+
+typedef struct cx_sent {
+	int tb, te;         /* token range, end exclusive */
+	int para;           /* paragraph number */
+} cx_sent;
+
+/* lexicon value classes */
+enum { G_COUNTRY = 1, G_PLACE, G_ORG, G_TITLE, G_WORD, G_CAL };
+/* kinds per class */
+enum { K_NAME = 1, K_ADJ, K_PREFIX, K_CAPITAL, K_CITY, K_REGION, K_ACRONYM,
+       K_HONORIFIC, K_RANK, K_ROLE };
+enum { W_NEG = 1, W_HYPO, W_FUT, W_DEMO, W_PRON, W_PAIRNUM, W_PAIRNOUN, W_LOC, W_AGENT,
+       W_STOP, W_PART, W_SKIP };
+enum { C_MONTH = 1, C_WDAY, C_REL, C_UNIT, C_DAY };
+enum { CASE_ANY = 0, CASE_CAP, CASE_EXACT };
+
+typedef struct cx_val {
+	uint8_t cls, kind, lang, casing;  /* lang: 0 any, 1 fr, 2 en */
+	int16_t num;                      /* calendar value */
+	const char *code;                 /* alpha-3, org key, canonical role */
+	const char *text;                 /* as written in the data file */
+	const char *aux;                  /* org host state */
+	int next;                         /* next value with the same key, -1 */
+} cx_val;
+
+typedef struct cx_lexicon cx_lexicon;
+
+/* trigger pattern */
+typedef struct cx_trig {
+	const char *type, *mode;
+	unsigned flags;                   /* TF_* */
+	uint8_t lang;
+	uint8_t ntok;
+	uint8_t is_ctx;                   /* a context tag, not an event trigger */
+	const char *tok[8];               /* folded; NULL = gap */
+	uint8_t prefix[8];
+	int next;
+} cx_trig;
+enum { TF_N = 1, TF_V = 2, TF_H = 4, TF_M = 8, TF_A = 16, TF_S = 32, TF_R = 64 };
+
+struct cx_engine {
+	cx_lexicon *lex;
+};
+
+/* a gazetteer hit in the text */
+typedef struct cx_ment {
+	uint8_t cls, kind;
+	uint8_t loc;          /* preceded by a locative preposition */
+	int tb, te;           /* tokens, end exclusive */
+	int sent;
+	const cx_val *v;      /* the value that matched */
+	const char *code;     /* country code (COUNTRY), state of a place or org host */
+	int person;           /* PERSON index, or -1 */
+} cx_ment;
+
+typedef struct cx_date {
+	int tb, te, sent;
+	int y, m, d;          /* m, d zero when unknown */
+	int y2, m2, d2;       /* range end, y2 zero when none */
+} cx_date;
+
+#define CX_MAX_ALIASES 8
+typedef struct cx_person {
+	char name[96];
+	char role[96];
+	char country[4];
+	char sur[64], first[64]; /* folded last and first tokens */
+	char aliases[CX_MAX_ALIASES][96];
+	int naliases;
+	int mentions;
+	int first_tok;
+} cx_person;
+
+#define CX_MAX_PARTY 8
+typedef struct cx_ev {
+	const char *type, *mode;
+	char actor[CX_MAX_PARTY][24], recip[CX_MAX_PARTY][24];
+	int nactor, nrecip;
+	int sent;
+	int date;             /* index in dates, -1 */
+	int date_near;        /* the date is in the event's sentence */
+	int loc;              /* mention index of the location, -1 */
+	const char *ctx[6];
+	int nctx;
+	float conf;
+	char key[160];        /* type + sorted countries, for merging */
+} cx_ev;
+
+typedef struct cx_doc {
+	const cx_engine *eng;
+	const char *text;
+	size_t len;
+	int lang;             /* 1 fr, 2 en, 0 other */
+	int py, pm, pd;       /* published date, py 0 when unknown */
+	char *fold;
+	size_t foldlen, foldcap;
+	cx_tok *toks;
+	int ntok, captok;
+	cx_sent *sents;
+	int nsent;
+	cx_ment *ments;
+	int nment, capment;
+	int *tok_ment;        /* per token: mention index covering it, or -1 */
+	cx_date *dates;
+	int ndate, capdate;
+	cx_person *persons;
+	int nperson, capperson;
+	int *tok_person;      /* per token: person index, or -1 */
+	cx_ev *evs;
+	int nev, capev;
+	const char *top[2];   /* the two most mentioned states */
+} cx_doc;
+
+static inline const char *cx_fold(const cx_doc *d, int i)
+{
+	return d->fold + d->toks[i].f;
+}
+
+/* lexicon.c */
+cr_err cx_lexicon_new(cx_lexicon **out);
+void cx_lexicon_destroy(cx_lexicon **l);
+/* First value for the folded key (tokens joined by one space), -1 if none;
+ * *is_prefix tells whether longer keys start with it. */
+int cx_lexicon_find(const cx_lexicon *l, const char *key, size_t n, int *is_prefix);
+const cx_val *cx_lexicon_val(const cx_lexicon *l, int i);
+/* Longest gazetteer match starting at token i accepted by `want(v)`; returns
+ * the value index and sets *end, or -1. */
+int cx_lexicon_match(const cx_lexicon *l, const cx_doc *d, int i, int lim,
+                     int (*want)(const cx_val *v, const cx_doc *d, int i), int *end);
+/* Is the single token i a word of class (G_WORD or G_CAL) and kind? Returns the value or NULL. */
+const cx_val *cx_word(const cx_doc *d, int i, int cls, int kind);
+/* Trigger patterns whose first token may match token i: first index, -1. */
+int cx_trig_first(const cx_lexicon *l, const char *fold, size_t n);
+const cx_trig *cx_trig_get(const cx_lexicon *l, int i);
+
+/* lex.c */
+cr_err cx_tokenize(cx_doc *d);
+/* Fold a UTF-8 string the way tokens are folded, words joined by one space. */
+size_t cx_fold_phrase(const char *s, char *out, size_t cap);
+int cx_is_word(const cx_doc *d, int i);
+
+/* dates.c */
+cr_err cx_find_dates(cx_doc *d);
+int cx_parse_published(const char *s, int *y, int *m, int *dd);
+
+/* entities.c */
+cr_err cx_find_gazetteer(cx_doc *d);
+cr_err cx_find_persons(cx_doc *d);
+/* Mention covering token i of class cls, or NULL. */
+const cx_ment *cx_ment_at(const cx_doc *d, int i, int cls);
+/* Person acting for a state: fills unknown countries from co-mentions. */
+void cx_infer_person_countries(cx_doc *d, const char *top1, const char *top2);
+
+/* events.c */
+cr_err cx_find_events(cx_doc *d);
+/* Longest trigger (or context tag when ctx) starting at token i: its end, or -1. */
+int cx_trigger_at(const cx_doc *d, int i, int lim, int ctx, const cx_trig **t);
+
+/* render.c: entities and events of the document as protobuf messages in r */
+cr_err cx_render(const cx_doc *d, cx_result *r);
+
+/* helpers shared by modules */
+cr_err cx_grow(void **p, int *cap, int need, size_t elem);
+
+#endif

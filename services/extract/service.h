@@ -1,0 +1,15 @@
+/* The extract worker: PULL normalized articles from relay-out, run
+ * cx_extract, PUSH Work{extraction} (the article, raw body included so the
+ * store keeps the original, with its entities and events) to store-in.
+ * An article it cannot process goes on as a Rejection (stage "extract");
+ * rejections and stats from upstream pass unchanged; junk frames are
+ * counted and, when they still name an article, dead-lettered. */
+#ifndef COURANT_EXTRACT_SERVICE_H
+#define COURANT_EXTRACT_SERVICE_H
+
+#include "common/endpoints.h"
+#include "common/err.h"
+
+cr_err extract_service_run(const cr_endpoints *ep, int hwm);
+
+#endif

@@ -1,0 +1,446 @@
+/* ingest's loop: one poll over submit/ack/work with the group commit of a
+ * batch of submissions before any reply is sent (persist, then answer). */
+#include "ingest/service.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/codec.h"
+#include "common/log.h"
+#include "common/zio.h"
+#include "ingest/canon.h"
+#include "ingest/journal.h"
+#include "ingest/pending.h"
+
+#define SUBMIT_BATCH 128
+#define ACK_BATCH 256
+#define IDENT_MAX 256
+
+typedef struct counters {
+	uint64_t received, accepted, duplicates, refused, sent, resent, acked, dead, malformed, queries;
+} counters;
+
+typedef struct ingest {
+	const ingest_config *cfg;
+	void *submit, *work, *ack;
+	ij_journal *journal;
+	ip_table *pend;
+	counters n;
+	cr_buf art;            /* scratch: packed article read from the journal */
+	uint64_t *forget;      /* acknowledged seqs not yet removed from the journal */
+	int *forget_dead;
+	size_t nforget, forget_cap;
+	char instance[96];
+} ingest;
+
+typedef struct inbound {
+	unsigned char ident[IDENT_MAX];
+	size_t identlen;
+	int delim;             /* request had an empty delimiter frame (REQ style) */
+	Courant__Submit *msg;
+	ij_sub sub;
+} inbound;
+
+void ingest_config_defaults(ingest_config *c)
+{
+	c->window = 256;
+	c->backlog = 4096;
+	c->max_attempts = 6;
+	c->redeliver_ms = 2000;
+	c->map_mb = 64;
+	c->max_map_mb = 16384;
+}
+
+/* ---- stats ---------------------------------------------------------------- */
+
+static void fill_stats(ingest *g, Courant__Stats *s, Courant__Counter *cs, Courant__Counter **cp, size_t max)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} rows[] = {
+		{"received", g->n.received}, {"accepted", g->n.accepted}, {"duplicates", g->n.duplicates},
+		{"refused", g->n.refused}, {"sent", g->n.sent}, {"resent", g->n.resent},
+		{"acked", g->n.acked}, {"dead", g->n.dead}, {"malformed", g->n.malformed},
+		{"inflight", ip_inflight(g->pend)}, {"queued", ip_queued(g->pend)},
+		{"pending", ip_inflight(g->pend) + ip_queued(g->pend)},
+		{"latency_p99_ms", ip_p99_ms(g->pend)}, {"redeliver_ms", ip_base_ms(g->pend)},
+	};
+	size_t n = sizeof rows / sizeof rows[0];
+	courant__stats__init(s);
+	s->version = CR_SCHEMA_VERSION;
+	s->service = "ingest";
+	s->instance = g->instance;
+	s->has_at_us = 1;
+	s->at_us = cr_now_us();
+	for (size_t i = 0; i < n && i < max; i++) {
+		courant__counter__init(&cs[i]);
+		cs[i].name = (char *)rows[i].name;
+		cs[i].value = rows[i].v;
+		cp[i] = &cs[i];
+	}
+	s->counters = cp;
+	s->n_counters = n < max ? n : max;
+}
+
+/* Reply envelope: the identity, then the empty delimiter if the request had one. */
+static int send_envelope(ingest *g, const void *ident, size_t identlen, int delim)
+{
+	if (cr_zsend(g->submit, ident, identlen, ZMQ_SNDMORE | ZMQ_DONTWAIT) != CR_OK)
+		return -1;
+	if (delim && cr_zsend(g->submit, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) != CR_OK)
+		return -1;
+	return 0;
+}
+
+static void reply_stats(ingest *g, const inbound *in, const Courant__Query *q)
+{
+	Courant__QueryReply r = COURANT__QUERY_REPLY__INIT;
+	Courant__Stats s, *sp = &s;
+	Courant__Counter cs[24], *cp[24];
+	r.version = CR_SCHEMA_VERSION;
+	r.client_ref = q->client_ref;
+	if (q->kind == COURANT__QUERY_KIND__STATS) {
+		fill_stats(g, &s, cs, cp, 24);
+		r.stats = &sp;
+		r.n_stats = 1;
+	} else {
+		r.error = "ingest answers only STATS queries; ask the store";
+	}
+	g->n.queries++;
+	if (send_envelope(g, in->ident, in->identlen, in->delim) == 0)
+		cr_zsend_pb(g->submit, &r.base, ZMQ_DONTWAIT);
+}
+
+/* ---- submissions ---------------------------------------------------------- */
+
+static int blank(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isspace(p[i]))
+			return 0;
+	return 1;
+}
+
+static int date_ok(const char *d)
+{
+	static const char pat[] = "dddd-dd-dd";
+	for (int i = 0; pat[i]; i++)
+		if (pat[i] == 'd' ? !isdigit((unsigned char)d[i]) : d[i] != pat[i])
+			return 0;
+	return 1;
+}
+
+/* Field checks beyond the codec's; sets a refusal reason and returns -1. */
+static int validate(const Courant__Submit *s, char *why, size_t wl)
+{
+	static const char *const types[] = {"", "text/html", "text/plain", "text/markdown", "application/xhtml+xml"};
+	char canon[4096];
+	int ok = 0;
+	if (!s->has_text || blank(s->text.data, s->text.len))
+		return snprintf(why, wl, "empty text"), -1;
+	if (s->published && *s->published && !date_ok(s->published))
+		return snprintf(why, wl, "bad field published: expected YYYY-MM-DD..."), -1;
+	if (s->url && *s->url && ic_canon_url(s->url, canon, sizeof canon) != CR_OK)
+		return snprintf(why, wl, "bad field url: not an absolute URL"), -1;
+	for (size_t i = 0; s->content_type && i < sizeof types / sizeof types[0]; i++)
+		ok |= !strcmp(s->content_type, types[i]);
+	if (s->content_type && !ok)
+		return snprintf(why, wl, "bad field content_type: %.60s", s->content_type), -1;
+	return 0;
+}
+
+static void refuse(inbound *in, const char *fmt, const char *detail)
+{
+	in->sub.status = COURANT__SUBMIT_STATUS__REFUSED;
+	in->sub.decided = 1;
+	snprintf(in->sub.reason, sizeof in->sub.reason, fmt, detail);
+}
+
+/* Read one frame pair; returns 1 if `in` needs an answer, 0 if handled. */
+static int take_submit(ingest *g, cr_zmsg *m, inbound *in)
+{
+	const void *body;
+	size_t len;
+	Courant__Query *q;
+	char why[160];
+	cr_err e;
+
+	memset(&in->sub, 0, sizeof in->sub);
+	in->msg = NULL;
+	if (m->n < 2 || cr_zmsg_size(m, 0) > IDENT_MAX) {
+		g->n.malformed++;
+		return 0;
+	}
+	in->identlen = cr_zmsg_size(m, 0);
+	memcpy(in->ident, cr_zmsg_data(m, 0), in->identlen);
+	in->delim = m->n == 3 && cr_zmsg_size(m, 1) == 0;
+	body = cr_zmsg_data(m, m->n - 1);
+	len = cr_zmsg_size(m, m->n - 1);
+	/* A Query's field 2 is a varint, a Submit's a string: no frame is both. */
+	if (cr_decode_query(body, len, &q, NULL, 0) == CR_OK) {
+		reply_stats(g, in, q);
+		cr_msg_free(&q->base);
+		return 0;
+	}
+	g->n.received++;
+	e = cr_decode_submit(body, len, &in->msg, why, sizeof why);
+	if (e == CR_ETOOBIG)
+		refuse(in, "article too large: %.120s", why);
+	else if (e != CR_OK) {
+		g->n.malformed++;
+		refuse(in, "malformed submit: %.120s", why);
+	} else if (validate(in->msg, why, sizeof why))
+		refuse(in, "%s", why);
+	in->sub.in = in->msg;
+	return 1;
+}
+
+static void answer(ingest *g, inbound *in)
+{
+	Courant__SubmitReply r = COURANT__SUBMIT_REPLY__INIT;
+	r.version = CR_SCHEMA_VERSION;
+	r.client_ref = in->msg ? in->msg->client_ref : NULL;
+	r.status = in->sub.status;
+	switch (in->sub.status) {
+	case COURANT__SUBMIT_STATUS__ACCEPTED:
+		g->n.accepted++;
+		r.id = in->sub.id;
+		r.has_seq = 1;
+		r.seq = in->sub.seq;
+		if (ip_add(g->pend, in->sub.seq, in->sub.id) != CR_OK)
+			cr_error("pending_add", "seq=%llu", (unsigned long long)in->sub.seq);
+		break;
+	case COURANT__SUBMIT_STATUS__DUPLICATE:
+		g->n.duplicates++;
+		r.id = in->sub.id;
+		break;
+	default:
+		g->n.refused++;
+		r.reason = in->sub.reason;
+		break;
+	}
+	if (send_envelope(g, in->ident, in->identlen, in->delim) == 0)
+		cr_zsend_pb(g->submit, &r.base, ZMQ_DONTWAIT);
+}
+
+static void on_submit(ingest *g)
+{
+	static inbound in[SUBMIT_BATCH];
+	static cr_zmsg m[SUBMIT_BATCH];
+	ij_sub subs[SUBMIT_BATCH];
+	size_t n = 0, k = 0;
+
+	while (n < SUBMIT_BATCH && cr_zrecv(g->submit, &m[n], ZMQ_DONTWAIT) == CR_OK) {
+		if (take_submit(g, &m[n], &in[n]))
+			n++;
+		else
+			cr_zmsg_close(&m[n]);
+	}
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!in[i].sub.decided)
+			subs[k++] = in[i].sub;
+	if (k)
+		ij_accept(g->journal, subs, k, cr_now_us());
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!in[i].sub.decided)
+			in[i].sub = subs[k++];
+		answer(g, &in[i]);
+		cr_msg_free(in[i].msg ? &in[i].msg->base : NULL);
+		cr_zmsg_close(&m[i]);
+	}
+}
+
+/* ---- delivery ------------------------------------------------------------- */
+
+static cr_err send_entry(ingest *g, ip_entry *e)
+{
+	Courant__Work w = COURANT__WORK__INIT;
+	Courant__Rejection r = COURANT__REJECTION__INIT;
+	Courant__Article *a;
+	char reason[96];
+	cr_err err;
+
+	if ((err = ij_fetch(g->journal, e->seq, &g->art)) != CR_OK)
+		return err;
+	a = courant__article__unpack(NULL, g->art.len, (const uint8_t *)g->art.data);
+	if (!a)
+		return CR_EPROTO;
+	w.version = CR_SCHEMA_VERSION;
+	a->has_attempt = 1;
+	a->attempt = e->attempt + 1;
+	if (e->give_up) {
+		snprintf(reason, sizeof reason, "no acknowledgement after %u attempts", g->cfg->max_attempts);
+		r.version = CR_SCHEMA_VERSION;
+		r.id = a->id;
+		r.has_seq = 1;
+		r.seq = a->seq;
+		r.stage = "ingest";
+		r.reason = reason;
+		r.has_payload = a->has_raw;
+		r.payload = a->raw;
+		r.has_at_us = 1;
+		r.at_us = cr_now_us();
+		r.has_attempt = 1;
+		r.attempt = a->attempt;
+		w.rejection = &r;
+	} else {
+		w.article = a;
+	}
+	err = cr_zsend_pb(g->work, &w.base, ZMQ_DONTWAIT);
+	courant__article__free_unpacked(a, NULL);
+	return err;
+}
+
+static void send_some(ingest *g)
+{
+	ip_entry *e;
+	while ((e = ip_next(g->pend)) != NULL) {
+		cr_err err = send_entry(g, e);
+		if (err == CR_EAGAIN || err == CR_EINTR)
+			return;
+		if (err == CR_ENOTFOUND || err == CR_EPROTO) {
+			/* not in the journal any more (or unreadable): nothing to send */
+			cr_warn("pending_missing", "seq=%llu err=%s", (unsigned long long)e->seq, cr_errname(err));
+			ip_ack(g->pend, e->seq, NULL, cr_mono_us());
+			continue;
+		}
+		if (err != CR_OK)
+			return;
+		if (e->attempt)
+			g->n.resent++;
+		else
+			g->n.sent++;
+		ip_sent(g->pend, e, cr_mono_us());
+	}
+}
+
+static void remember_done(ingest *g, uint64_t seq, int dead)
+{
+	if (g->nforget == g->forget_cap) {
+		size_t nc = g->forget_cap ? g->forget_cap * 2 : 512;
+		uint64_t *a = realloc(g->forget, nc * sizeof *a);
+		int *b;
+		if (!a)
+			return;
+		g->forget = a;
+		if (!(b = realloc(g->forget_dead, nc * sizeof *b)))
+			return;
+		g->forget_dead = b;
+		g->forget_cap = nc;
+	}
+	g->forget[g->nforget] = seq;
+	g->forget_dead[g->nforget++] = dead;
+}
+
+static void on_ack(ingest *g)
+{
+	cr_zmsg m;
+	for (int k = 0; k < ACK_BATCH && cr_zrecv(g->ack, &m, ZMQ_DONTWAIT) == CR_OK; k++) {
+		Courant__Ack *a;
+		char why[128];
+		if (cr_decode_ack(cr_zmsg_data(&m, m.n - 1), cr_zmsg_size(&m, m.n - 1), &a, why, sizeof why)) {
+			g->n.malformed++;
+			cr_warn("bad_ack", "why=\"%s\"", why);
+			cr_zmsg_close(&m);
+			continue;
+		}
+		for (size_t i = 0; i < a->n_items; i++) {
+			int dead = a->items[i]->status == COURANT__ACK_STATUS__DEAD;
+			if (!ip_ack(g->pend, a->items[i]->seq, a->items[i]->id, cr_mono_us()))
+				continue;
+			g->n.acked++;
+			g->n.dead += (uint64_t)dead;
+			remember_done(g, a->items[i]->seq, dead);
+		}
+		cr_msg_free(&a->base);
+		cr_zmsg_close(&m);
+	}
+	if (g->nforget && ij_done(g->journal, g->forget, g->forget_dead, g->nforget) == CR_OK)
+		g->nforget = 0;
+}
+
+static void expire(ingest *g)
+{
+	size_t gave_up, n = ip_expire(g->pend, cr_mono_us(), &gave_up);
+	if (n)
+		cr_info("redeliver", "n=%zu gave_up=%zu deadline_ms=%u", n, gave_up, ip_base_ms(g->pend));
+}
+
+/* ---- setup and loop ------------------------------------------------------- */
+
+static void resume_one(void *ctx, uint64_t seq, const char *id)
+{
+	ip_add(((ingest *)ctx)->pend, seq, id);
+}
+
+static cr_err open_all(ingest *g)
+{
+	char dir[1024];
+	cr_err e = CR_OK;
+	snprintf(dir, sizeof dir, "%s/ingest", g->cfg->datadir);
+	if ((e = ij_open(dir, g->cfg->map_mb, g->cfg->max_map_mb, &g->journal)) != CR_OK)
+		return e;
+	g->pend = ip_new(g->cfg->window, g->cfg->max_attempts, g->cfg->redeliver_ms);
+	if (!g->pend)
+		return CR_ENOMEM;
+	ij_each_pending(g->journal, resume_one, g);
+	if (!(g->submit = cr_zsocket(ZMQ_ROUTER, g->cfg->ep.submit, 1, 1000, 500, &e)) ||
+	    !(g->work = cr_zsocket(ZMQ_PUSH, g->cfg->ep.work, 1, 0, 0, &e)) ||
+	    !(g->ack = cr_zsocket(ZMQ_PULL, g->cfg->ep.ack, 1, 1000, 0, &e)))
+		return e;
+	return CR_OK;
+}
+
+cr_err ingest_run(const ingest_config *cfg)
+{
+	ingest g;
+	char host[64] = "localhost";
+	cr_err e;
+
+	memset(&g, 0, sizeof g);
+	g.cfg = cfg;
+	cr_buf_init(&g.art, CR_MAX_FRAME);
+	gethostname(host, sizeof host - 1);
+	snprintf(g.instance, sizeof g.instance, "%s:%ld", host, (long)getpid());
+	if ((e = open_all(&g)) == CR_OK) {
+		cr_info("ready", "submit=%s work=%s ack=%s pending=%zu window=%zu", cfg->ep.submit, cfg->ep.work,
+			cfg->ep.ack, ip_queued(g.pend), cfg->window);
+		while (!cr_zstopping()) {
+			int can_send = ip_next(g.pend) != NULL;
+			zmq_pollitem_t it[3] = {
+				{g.ack, 0, ZMQ_POLLIN, 0},
+				{g.submit, 0, ip_queued(g.pend) < cfg->backlog ? ZMQ_POLLIN : 0, 0},
+				{g.work, 0, can_send ? ZMQ_POLLOUT : 0, 0},
+			};
+			long t = (long)(ip_next_due(g.pend, cr_mono_us(), 200000) / 1000) + 1;
+			if (cr_zpoll(it, 3, g.nforget ? 50 : t) < 0)
+				continue;
+			if (it[0].revents & ZMQ_POLLIN)
+				on_ack(&g);
+			else if (g.nforget)
+				on_ack(&g);
+			if (it[1].revents & ZMQ_POLLIN)
+				on_submit(&g);
+			expire(&g);
+			send_some(&g);
+		}
+		cr_info("stopping", "pending=%zu", ip_inflight(g.pend) + ip_queued(g.pend));
+	}
+	cr_zclose(&g.submit);
+	cr_zclose(&g.work);
+	cr_zclose(&g.ack);
+	cr_zctx_term();
+	ij_close(&g.journal);
+	ip_destroy(&g.pend);
+	cr_buf_fini(&g.art);
+	free(g.forget);
+	free(g.forget_dead);
+	return e;
+}

@@ -1,0 +1,279 @@
+/* Boilerplate table. Lines are compared after folding (lower case, accents
+ * removed, leading bullets and arrows skipped), so one row covers "À lire
+ * aussi", "A LIRE AUSSI" and "» À lire aussi :". A row applies only to
+ * lines up to its length, so "Partager les responsabilités..." as a real
+ * sentence is kept while "Partager sur Facebook" is not. */
+#include <string.h>
+
+#include "normalize/boiler.h"
+
+enum how { PREFIX, EXACT, CONTAINS };
+
+#define LONGEST_ROW 400 /* no row applies to longer lines */
+
+static const struct row {
+	const char *pat; /* folded form */
+	enum how how;
+	unsigned short maxlen; /* in bytes of the original line */
+	cn_bp kind;
+} rows[] = {
+	{"lire aussi", PREFIX, 300, CN_BP_DROP},
+	{"a lire aussi", PREFIX, 300, CN_BP_DROP},
+	{"a lire egalement", PREFIX, 300, CN_BP_DROP},
+	{"lire egalement", PREFIX, 300, CN_BP_DROP},
+	{"lire la suite", PREFIX, 200, CN_BP_DROP},
+	{"voir aussi", PREFIX, 300, CN_BP_DROP},
+	{"a voir aussi", PREFIX, 300, CN_BP_DROP},
+	{"a voir egalement", PREFIX, 300, CN_BP_DROP},
+	{"read also", PREFIX, 300, CN_BP_DROP},
+	{"read more", PREFIX, 300, CN_BP_DROP},
+	{"see also", PREFIX, 300, CN_BP_DROP},
+	{"also read", PREFIX, 300, CN_BP_DROP},
+	{"related", PREFIX, 120, CN_BP_DROP},
+	{"partager", EXACT, 0, CN_BP_DROP},
+	{"partager sur", PREFIX, 80, CN_BP_DROP},
+	{"partager cet article", PREFIX, 80, CN_BP_DROP},
+	{"partager l'article", PREFIX, 80, CN_BP_DROP},
+	{"partager :", PREFIX, 80, CN_BP_DROP},
+	{"partagez", PREFIX, 80, CN_BP_DROP},
+	{"share", EXACT, 0, CN_BP_DROP},
+	{"share on", PREFIX, 80, CN_BP_DROP},
+	{"share this", PREFIX, 80, CN_BP_DROP},
+	{"share via", PREFIX, 80, CN_BP_DROP},
+	{"share article", PREFIX, 80, CN_BP_DROP},
+	{"share :", PREFIX, 80, CN_BP_DROP},
+	{"share:", PREFIX, 80, CN_BP_DROP},
+	{"tweet", EXACT, 0, CN_BP_DROP},
+	{"facebook", EXACT, 0, CN_BP_DROP},
+	{"twitter", EXACT, 0, CN_BP_DROP},
+	{"whatsapp", EXACT, 0, CN_BP_DROP},
+	{"linkedin", EXACT, 0, CN_BP_DROP},
+	{"telegram", EXACT, 0, CN_BP_DROP},
+	{"pinterest", EXACT, 0, CN_BP_DROP},
+	{"email", EXACT, 0, CN_BP_DROP},
+	{"e-mail", EXACT, 0, CN_BP_DROP},
+	{"imprimer", EXACT, 0, CN_BP_DROP},
+	{"print", EXACT, 0, CN_BP_DROP},
+	{"commentaires", EXACT, 0, CN_BP_DROP},
+	{"comments", EXACT, 0, CN_BP_DROP},
+	{"menu", EXACT, 0, CN_BP_DROP},
+	{"accueil", EXACT, 0, CN_BP_DROP},
+	{"home", EXACT, 0, CN_BP_DROP},
+	{"rechercher", EXACT, 0, CN_BP_DROP},
+	{"search", EXACT, 0, CN_BP_DROP},
+	{"suivez-nous", PREFIX, 120, CN_BP_DROP},
+	{"suivez nous", PREFIX, 120, CN_BP_DROP},
+	{"follow us", PREFIX, 120, CN_BP_DROP},
+	{"abonnez-vous", PREFIX, 200, CN_BP_DROP},
+	{"inscrivez-vous", PREFIX, 200, CN_BP_DROP},
+	{"subscribe", PREFIX, 200, CN_BP_DROP},
+	{"sign up", PREFIX, 200, CN_BP_DROP},
+	{"newsletter", PREFIX, 200, CN_BP_DROP},
+	{"recevez notre newsletter", CONTAINS, 200, CN_BP_DROP},
+	{"publicite", PREFIX, 40, CN_BP_DROP},
+	{"advertisement", PREFIX, 40, CN_BP_DROP},
+	{"sponsored", PREFIX, 60, CN_BP_DROP},
+	{"contenu sponsorise", PREFIX, 60, CN_BP_DROP},
+	{"ne sera pas publiee", CONTAINS, 300, CN_BP_DROP},
+	{"will not be published", CONTAINS, 300, CN_BP_DROP},
+	{"champs obligatoires", CONTAINS, 200, CN_BP_DROP},
+	{"required fields are marked", CONTAINS, 200, CN_BP_DROP},
+	{"cookies", CONTAINS, 400, CN_BP_DROP},
+	{"captcha", CONTAINS, 300, CN_BP_DROP},
+	{"je ne suis pas un robot", CONTAINS, 100, CN_BP_DROP},
+	{"i'm not a robot", CONTAINS, 100, CN_BP_DROP},
+	{"i am not a robot", CONTAINS, 100, CN_BP_DROP},
+	{"tous droits reserves", CONTAINS, 200, CN_BP_DROP},
+	{"all rights reserved", CONTAINS, 200, CN_BP_DROP},
+	{"(c)", PREFIX, 120, CN_BP_DROP},
+	{"copyright", PREFIX, 200, CN_BP_DROP},
+	{"mots-cles", PREFIX, 300, CN_BP_DROP},
+	{"mots cles", PREFIX, 300, CN_BP_DROP},
+	{"tags", PREFIX, 300, CN_BP_DROP},
+	{"cliquez ici", PREFIX, 150, CN_BP_DROP},
+	{"click here", PREFIX, 150, CN_BP_DROP},
+	{"retour en haut", PREFIX, 40, CN_BP_DROP},
+	{"back to top", PREFIX, 40, CN_BP_DROP},
+	{"laisser un commentaire", PREFIX, 80, CN_BP_CUT},
+	{"laissez un commentaire", PREFIX, 80, CN_BP_CUT},
+	{"laisser une reponse", PREFIX, 80, CN_BP_CUT},
+	{"ajouter un commentaire", PREFIX, 80, CN_BP_CUT},
+	{"reagir a cet article", PREFIX, 80, CN_BP_CUT},
+	{"leave a comment", PREFIX, 80, CN_BP_CUT},
+	{"leave a reply", PREFIX, 80, CN_BP_CUT},
+	{"add a comment", PREFIX, 80, CN_BP_CUT},
+	{"articles similaires", PREFIX, 80, CN_BP_CUT},
+	{"sur le meme sujet", PREFIX, 80, CN_BP_CUT},
+	{"dans la meme rubrique", PREFIX, 80, CN_BP_CUT},
+	{"vous aimerez aussi", PREFIX, 80, CN_BP_CUT},
+	{"you may also like", PREFIX, 80, CN_BP_CUT},
+	{"par ", PREFIX, 120, CN_BP_BYLINE},
+	{"by ", PREFIX, 120, CN_BP_BYLINE},
+	{"auteur", PREFIX, 120, CN_BP_BYLINE},
+	{"author", PREFIX, 120, CN_BP_BYLINE},
+	{"redige par", PREFIX, 120, CN_BP_BYLINE},
+	{"ecrit par", PREFIX, 120, CN_BP_BYLINE},
+	{"publie par", PREFIX, 120, CN_BP_BYLINE},
+	{"written by", PREFIX, 120, CN_BP_BYLINE},
+	{"posted by", PREFIX, 120, CN_BP_BYLINE},
+	{"photo", PREFIX, 200, CN_BP_CREDIT},
+	{"credit photo", PREFIX, 200, CN_BP_CREDIT},
+	{"credits photo", PREFIX, 200, CN_BP_CREDIT},
+	{"illustration :", PREFIX, 200, CN_BP_CREDIT},
+	{"image :", PREFIX, 200, CN_BP_CREDIT},
+};
+
+#define FOLD_MAX 160
+
+/* Latin-1 supplement letters U+00C0..U+00FF without their accents. */
+static const char latin1_base[64] = "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+				    "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+/* Bytes to skip at the start of a line: bullets, arrows, quotes, markup
+ * leftovers. */
+static size_t lead_skip(const char *s, size_t n)
+{
+	static const char *const marks[] = {"\xC2\xBB", "\xE2\x80\xA2", "\xE2\x86\x92", "\xE2\x96\xBA",
+					    "\xE2\x96\xB6", "\xE2\x96\xA0", "\xE2\x96\xB8", "\xE2\x9E\xA4"};
+	size_t i = 0;
+	for (;;) {
+		if (i < n && strchr(" -*>|[(#+=~_", s[i]) && s[i]) {
+			i++;
+			continue;
+		}
+		size_t k;
+		for (k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+			size_t ml = strlen(marks[k]);
+			if (n - i >= ml && memcmp(s + i, marks[k], ml) == 0) {
+				i += ml;
+				break;
+			}
+		}
+		if (k == sizeof marks / sizeof marks[0])
+			return i;
+	}
+}
+
+/* Folded copy of the line start; at[j] is the original offset of f[j]. */
+static size_t fold(const char *s, size_t n, char *f, size_t *at)
+{
+	size_t j = 0;
+	for (size_t i = lead_skip(s, n); i < n && j + 3 < FOLD_MAX;) {
+		unsigned char c = (unsigned char)s[i];
+		at[j] = i;
+		if (c < 0x80) {
+			f[j++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+			i++;
+		} else if (c == 0xC3 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+			   (unsigned char)s[i + 1] < 0xC0) {
+			f[j++] = latin1_base[(unsigned char)s[i + 1] - 0x80];
+			i += 2;
+		} else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA9) {
+			memcpy(f + j, "(c)", 3);
+			at[j + 1] = at[j + 2] = i;
+			j += 3;
+			i += 2;
+		} else {
+			f[j++] = (char)c;
+			i++;
+		}
+	}
+	f[j] = 0;
+	return j;
+}
+
+static int letter(char c)
+{
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (unsigned char)c >= 0x80;
+}
+
+static int row_match(const struct row *r, const char *f, size_t fn, size_t n)
+{
+	size_t pl = strlen(r->pat);
+	if (r->pat[0] != f[0] && r->how != CONTAINS)
+		return 0;
+	if (r->how == EXACT) {
+		while (fn && strchr(" :.!", f[fn - 1]))
+			fn--;
+		return fn == pl && memcmp(f, r->pat, pl) == 0;
+	}
+	if (n > r->maxlen)
+		return 0;
+	if (r->how == CONTAINS)
+		return strstr(f, r->pat) != NULL;
+	return fn >= pl && memcmp(f, r->pat, pl) == 0 &&
+	       (fn == pl || !letter(r->pat[pl - 1]) || !letter(f[pl]));
+}
+
+/* Words of a name: capitalised, a few particles allowed, 1 to 6 words. */
+static int name_like(const char *s, size_t n)
+{
+	static const char *const particles[] = {"de", "du", "des", "d'", "la", "le", "van", "von", "der", "al", "el", "ben", "bin", "et", "and"};
+	int words = 0;
+	for (size_t i = 0; i < n;) {
+		while (i < n && s[i] == ' ')
+			i++;
+		size_t w = i;
+		while (i < n && s[i] != ' ')
+			i++;
+		if (i == w)
+			break;
+		words++;
+		unsigned char c = (unsigned char)s[w];
+		if ((c >= 'A' && c <= 'Z') || c == 0xC3 || c == 0xC5)
+			continue;
+		size_t k;
+		for (k = 0; k < sizeof particles / sizeof particles[0]; k++)
+			if (strlen(particles[k]) == i - w && memcmp(particles[k], s + w, i - w) == 0)
+				break;
+		if (k == sizeof particles / sizeof particles[0])
+			return 0;
+	}
+	return words >= 1 && words <= 6;
+}
+
+/* The author part of "Par Jean Dupont, publié le 3 mars | Le Site". */
+static int byline_name(const char *s, size_t n, size_t from, const char **meta, size_t *len)
+{
+	while (from < n && (s[from] == ' ' || s[from] == ':'))
+		from++;
+	size_t e = from;
+	while (e < n && !strchr(",|(", s[e]) && !(e + 2 < n && s[e] == ' ' && s[e + 1] == '-' && s[e + 2] == ' '))
+		e++;
+	while (e > from && (s[e - 1] == ' ' || s[e - 1] == '.'))
+		e--;
+	if (e == from || !name_like(s + from, e - from))
+		return 0;
+	*meta = s + from;
+	*len = e - from;
+	return 1;
+}
+
+cn_bp cn_boiler_classify(const char *line, size_t n, const char **meta, size_t *meta_len)
+{
+	char f[FOLD_MAX];
+	size_t at[FOLD_MAX];
+	*meta = NULL;
+	*meta_len = 0;
+	if (n > LONGEST_ROW)
+		return CN_BP_TEXT;
+	size_t fn = fold(line, n, f, at);
+	if (!fn)
+		return CN_BP_TEXT;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct row *r = &rows[i];
+		if (!row_match(r, f, fn, n))
+			continue;
+		if (r->kind == CN_BP_BYLINE) {
+			size_t pl = strlen(r->pat);
+			size_t from = pl < fn ? at[pl] : n;
+			if (!byline_name(line, n, from, meta, meta_len))
+				continue;
+		} else if (r->kind == CN_BP_CREDIT) {
+			*meta = line + at[0];
+			*meta_len = n - at[0];
+		}
+		return r->kind;
+	}
+	return CN_BP_TEXT;
+}

@@ -1,0 +1,138 @@
+/* Writer loop: drain store-in, group commit, publish, ack (see intake.h). */
+#include "store/intake.h"
+
+#include <stdlib.h>
+#include <zmq.h>
+
+#include "common/codec.h"
+#include "common/log.h"
+#include "common/zio.h"
+#include "store/publish.h"
+#include "store/writer.h"
+
+struct batch {
+	Courant__Work *work[ST_BATCH_MAX];
+	size_t n;
+};
+
+static void count(_Atomic uint64_t *c, uint64_t v)
+{
+	atomic_fetch_add_explicit(c, v, memory_order_relaxed);
+}
+
+static void malformed(st_counters *c, const char *why)
+{
+	uint64_t n = atomic_fetch_add_explicit(&c->malformed, 1, memory_order_relaxed) + 1;
+	if (n <= 10 || n % 1000 == 0)
+		cr_warn("malformed_frame", "socket=store-in total=%llu why=\"%s\"",
+			(unsigned long long)n, why);
+}
+
+/* Receive what is queued (without waiting) into the batch. */
+static void drain(const st_intake_cfg *cfg, struct batch *b)
+{
+	st_counters *c = st_stats_counters(cfg->stats);
+	while (b->n < ST_BATCH_MAX) {
+		cr_zmsg m;
+		Courant__Work *w = NULL;
+		char why[160];
+		if (cr_zrecv(cfg->pull, &m, ZMQ_DONTWAIT))
+			break;
+		count(&c->received, 1);
+		if (m.n != 1 || m.dropped)
+			malformed(c, "multipart frame");
+		else if (cr_decode_work(cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), &w, why, sizeof why))
+			malformed(c, why);
+		cr_zmsg_close(&m);
+		if (!w)
+			continue;
+		if (w->stats) {
+			count(&c->worker_stats, 1);
+			st_stats_remember(cfg->stats, w->stats);
+			cr_msg_free(&w->base);
+		} else if (w->extraction || w->rejection) {
+			b->work[b->n++] = w;
+		} else {
+			cr_msg_free(&w->base);
+		}
+	}
+}
+
+static void send_acks(const st_intake_cfg *cfg, const st_result *res)
+{
+	Courant__Ack ack = COURANT__ACK__INIT;
+	Courant__AckItem **items;
+	st_counters *c = st_stats_counters(cfg->stats);
+	cr_err err;
+
+	if (!res->nacks)
+		return;
+	items = malloc(res->nacks * sizeof *items);
+	if (!items)
+		return;
+	for (size_t i = 0; i < res->nacks; i++)
+		items[i] = &res->acks[i];
+	ack.version = CR_SCHEMA_VERSION;
+	ack.items = items;
+	ack.n_items = res->nacks;
+	err = cr_zsend_pb(cfg->ack, &ack.base, ZMQ_DONTWAIT);
+	if (err)
+		count(&c->acks_dropped, res->nacks);
+	else
+		count(&c->acks_sent, res->nacks);
+	free(items);
+}
+
+static void commit(const st_intake_cfg *cfg, st_writer *w, struct batch *b, st_result *res)
+{
+	st_counters *c = st_stats_counters(cfg->stats);
+	unsigned long long t0 = cr_mono_us(), us;
+	cr_err err = st_writer_commit(w, b->work, b->n, res);
+
+	us = cr_mono_us() - t0;
+	if (!err) {
+		count(&c->commits, 1);
+		count(&c->commit_us, us);
+		atomic_store_explicit(&c->commit_us_last, us, memory_order_relaxed);
+		count(&c->stored, res->stored);
+		count(&c->duplicates, res->duplicates);
+		count(&c->dead_written, res->dead);
+		count(&c->events_written, res->events);
+		count(&c->map_grows, res->grows);
+		st_publish(cfg->pub, res, c);
+		send_acks(cfg, res);
+		st_server_notify(cfg->server, st_writer_head(w));
+		cr_debug("commit", "items=%zu stored=%llu events=%llu us=%llu", b->n,
+			 (unsigned long long)res->stored, (unsigned long long)res->events, us);
+	}
+	for (size_t i = 0; i < b->n; i++)
+		cr_msg_free(&b->work[i]->base);
+	b->n = 0;
+}
+
+cr_err st_intake_run(const st_intake_cfg *cfg)
+{
+	st_writer *w = st_writer_new(cfg->db);
+	struct batch *b = calloc(1, sizeof *b);
+	st_result res;
+	zmq_pollitem_t item = {cfg->pull, 0, ZMQ_POLLIN, 0};
+	cr_err err = CR_OK;
+
+	st_result_init(&res);
+	if (!w || !b) {
+		err = CR_ENOMEM;
+		goto out;
+	}
+	st_server_notify(cfg->server, st_writer_head(w));
+	cr_info("ready", "head_seq=%llu", (unsigned long long)st_writer_head(w));
+	while (cr_zpoll(&item, 1, 1000) >= 0) {
+		drain(cfg, b);
+		if (b->n)
+			commit(cfg, w, b, &res);
+	}
+out:
+	st_result_fini(&res);
+	free(b);
+	st_writer_destroy(&w);
+	return err;
+}

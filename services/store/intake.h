@@ -1,0 +1,34 @@
+/* The store's main loop (writer thread): PULL store-in, group commit, then
+ * publish and acknowledge. One iteration:
+ *   1. wait for a frame on store-in (or a stop signal);
+ *   2. drain what is queued, up to ST_BATCH_MAX frames: junk is counted
+ *      (malformed) and dropped, Work{stats} is remembered in memory, the rest
+ *      joins the batch;
+ *   3. st_writer_commit: one txn, one synced commit;
+ *   4. only then PUB the events, PUSH one Ack with every item to ingest
+ *      (non-blocking: when ingest is away the Ack is dropped and counted; its
+ *      re-send will be acked DUPLICATE_STORED), and wake the query thread.
+ * A stop signal lets the current batch finish before st_intake_run returns. */
+#ifndef COURANT_STORE_INTAKE_H
+#define COURANT_STORE_INTAKE_H
+
+#include "common/err.h"
+#include "store/db.h"
+#include "store/server.h"
+#include "store/stats.h"
+
+#define ST_BATCH_MAX 512
+
+typedef struct st_intake_cfg {
+	void *pull;   /* store-in, bound */
+	void *ack;    /* PUSH to ingest's ack endpoint, connected */
+	void *pub;    /* events PUB, bound (may be NULL) */
+	st_db *db;
+	st_stats *stats;
+	st_server *server;
+} st_intake_cfg;
+
+/* Run until a stop signal. Returns CR_OK on a clean stop. */
+cr_err st_intake_run(const st_intake_cfg *cfg);
+
+#endif

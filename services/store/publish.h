@@ -1,0 +1,29 @@
+/* Live fan-out of committed events on the PUB socket, two frames per message:
+ * [topic][packed EventRecord]. Topic grammar (filtered at the publisher by
+ * ZeroMQ prefix subscriptions):
+ *   t.<TYPE>.            one copy of every event, e.g. "t.CONSULT."
+ *   c.<CODE>.<TYPE>.     one copy per distinct actor/recipient code,
+ *                        e.g. "c.MLI.CONSULT.", "c.IGO:UN.ACCUSE."
+ * Subscribe to "t." for everything, "t.CONSULT." for one type, "c.MLI." for
+ * one country, "c.MLI.CONSULT." for both. A subscriber with several country
+ * prefixes gets an event once per matching country: de-duplicate by
+ * EventRecord.seq. '.' inside a code or type is sent as '_'. */
+#ifndef COURANT_STORE_PUBLISH_H
+#define COURANT_STORE_PUBLISH_H
+
+#include <stddef.h>
+
+#include "store/stats.h"
+#include "store/writer.h"
+
+#define ST_TOPIC_MAX 96
+
+/* Topic strings (see above); return their length. */
+size_t st_topic_type(char out[ST_TOPIC_MAX], const char *type);
+size_t st_topic_country(char out[ST_TOPIC_MAX], const char *code, const char *type);
+
+/* Send every copy of every committed event of `res`, never blocking (PUB
+ * drops for slow subscribers anyway). Counts messages in c->published. */
+void st_publish(void *pub, const st_result *res, st_counters *c);
+
+#endif

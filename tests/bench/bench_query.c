@@ -1,0 +1,170 @@
+/* Store query latency: sequential Query round trips on the store's ROUTER
+ * (one outstanding at a time, as an interactive user or a dashboard does),
+ * over a mix of kinds and filters, on whatever the store holds (the bench
+ * fills it with the corpus first; it reports how many events it holds).
+ *   bench_query --query EP [--per-kind N] [--limit L]
+ * Prints one JSON object on stdout. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "corpus.h"
+#include "courant.pb-c.h"
+
+static const char *countries[] = {"FRA", "MAR", "DZA", "USA", "SEN", "DEU", "CHN", "RUS", "UKR", "JPN", "IND",
+	"BRA", "IRN", "EGY", "TUN", "MLI", "NER", "TUR", "ESP", "ITA", "GBR", "CAN"};
+static const char *types[] = {"CONSULT", "SUPPORT", "AGREE", "ACCUSE", "SANCTION", "AID", "ASSAULT", "THREATEN",
+	"PROTEST", "REJECT", "COOPERATE"};
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { K_LATEST, K_SCAN, K_COUNTRY, K_PAIR, K_TYPE, K_DATE, K_ARTICLE, K_STATS, K_N };
+static const char *kind_names[K_N] = {"events_latest", "events_from_seq", "events_country", "events_pair",
+	"events_type", "events_date", "article", "stats"};
+
+static uint64_t rng = 0x1234567;
+static unsigned rnd(unsigned n)
+{
+	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)((rng >> 33) % n);
+}
+
+/* One round trip; returns the reply (caller frees) or NULL. */
+static Courant__QueryReply *ask(void *s, const Courant__Query *q, size_t *reply_bytes)
+{
+	uint8_t buf[1024];
+	size_t n = courant__query__get_packed_size(q);
+	if (n > sizeof buf)
+		return NULL;
+	courant__query__pack(q, buf);
+	if (zmq_send(s, "", 0, ZMQ_SNDMORE) < 0 || zmq_send(s, buf, n, 0) < 0)
+		return NULL;
+	zmq_msg_t m;
+	zmq_msg_init(&m);
+	do {
+		zmq_msg_close(&m);
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, s, 0) < 0)
+			return NULL;
+	} while (zmq_msg_more(&m));
+	*reply_bytes = zmq_msg_size(&m);
+	Courant__QueryReply *r = courant__query_reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+	zmq_msg_close(&m);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	const char *ep = NULL;
+	unsigned per = 300, limit = 100;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--query") && i + 1 < argc)
+			ep = argv[++i];
+		else if (!strcmp(argv[i], "--per-kind") && i + 1 < argc)
+			per = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
+			limit = (unsigned)atoi(argv[++i]);
+	}
+	if (!ep)
+		return fprintf(stderr, "usage: bench_query --query EP [--per-kind N] [--limit L]\n"), 2;
+	void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
+	int linger = 0, tmo = 10000;
+	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+	zmq_setsockopt(s, ZMQ_RCVTIMEO, &tmo, sizeof tmo);
+	if (zmq_connect(s, ep))
+		return fprintf(stderr, "connect %s failed\n", ep), 1;
+	Courant__Query q = COURANT__QUERY__INIT;
+	q.version = 1;
+	q.kind = COURANT__QUERY_KIND__STATS;
+	size_t rb;
+	Courant__QueryReply *r = ask(s, &q, &rb);
+	if (!r)
+		return fprintf(stderr, "bench_query: no STATS reply\n"), 1;
+	uint64_t head = r->has_head_seq ? r->head_seq : 0, nevents = 0, narticles = 0;
+	for (size_t i = 0; i < r->n_stats; i++)
+		if (r->stats[i]->service && !strcmp(r->stats[i]->service, "store"))
+			for (size_t k = 0; k < r->stats[i]->n_counters; k++) {
+				if (!strcmp(r->stats[i]->counters[k]->name, "events"))
+					nevents = r->stats[i]->counters[k]->value;
+				if (!strcmp(r->stats[i]->counters[k]->name, "articles"))
+					narticles = r->stats[i]->counters[k]->value;
+			}
+	courant__query_reply__free_unpacked(r, NULL);
+	if (!head)
+		head = nevents;
+
+	double *lat[K_N];
+	size_t got[K_N] = {0}, nres[K_N] = {0}, bytes[K_N] = {0}, errors = 0;
+	for (int k = 0; k < K_N; k++)
+		lat[k] = calloc(per, sizeof(double));
+	uint64_t t0 = bc_mono_us();
+	for (unsigned i = 0; i < per; i++) {
+		for (int k = 0; k < K_N; k++) {
+			Courant__Query x = COURANT__QUERY__INIT;
+			char *pair[2], idbuf[32], df[16], dt[16];
+			x.version = 1;
+			x.kind = COURANT__QUERY_KIND__EVENTS;
+			x.has_limit = 1;
+			x.limit = limit;
+			switch (k) {
+			case K_LATEST: x.has_after_seq = 1; x.after_seq = head > limit ? head - limit : 0; break;
+			case K_SCAN: x.has_after_seq = 1; x.after_seq = head ? rnd((unsigned)head) : 0; break;
+			case K_COUNTRY: x.n_countries = 1; x.countries = (char **)&countries[rnd(NELEM(countries))]; break;
+			case K_PAIR:
+				pair[0] = (char *)countries[rnd(NELEM(countries))];
+				pair[1] = (char *)countries[rnd(NELEM(countries))];
+				x.n_pair = 2;
+				x.pair = pair;
+				break;
+			case K_TYPE: x.n_types = 1; x.types = (char **)&types[rnd(NELEM(types))]; break;
+			case K_DATE: {
+				unsigned y = 2023 + rnd(3), m = 1 + rnd(12);
+				snprintf(df, sizeof df, "%u-%02u-01", y, m);
+				snprintf(dt, sizeof dt, "%u-%02u-10", y, m);
+				x.date_from = df;
+				x.date_to = dt;
+				break;
+			}
+			case K_ARTICLE:
+				x.kind = COURANT__QUERY_KIND__ARTICLE;
+				snprintf(idbuf, sizeof idbuf, "bench-%07u", narticles ? rnd((unsigned)narticles) : 0);
+				x.id = idbuf;
+				break;
+			case K_STATS: x.kind = COURANT__QUERY_KIND__STATS; break;
+			}
+			uint64_t a = bc_mono_us();
+			Courant__QueryReply *rep = ask(s, &x, &rb);
+			double ms = (double)(bc_mono_us() - a) / 1e3;
+			if (!rep || rep->error) {
+				if (errors++ < 5)
+					fprintf(stderr, "bench_query: %s: %s\n", kind_names[k], rep && rep->error ? rep->error : "no reply");
+				if (rep)
+					courant__query_reply__free_unpacked(rep, NULL);
+				if (!rep)
+					goto out;
+				continue;
+			}
+			lat[k][got[k]++] = ms;
+			nres[k] += rep->n_events + (rep->article ? 1 : 0);
+			bytes[k] += rb;
+			courant__query_reply__free_unpacked(rep, NULL);
+		}
+	}
+out:;
+	double secs = (double)(bc_mono_us() - t0) / 1e6;
+	size_t total = 0;
+	printf("{\"events_in_store\":%lu,\"articles_in_store\":%lu,\"limit\":%u,\"errors\":%zu", (unsigned long)nevents,
+		(unsigned long)narticles, limit, errors);
+	for (int k = 0; k < K_N; k++) {
+		total += got[k];
+		double avg_res = got[k] ? (double)nres[k] / (double)got[k] : 0, avg_b = got[k] ? (double)bytes[k] / (double)got[k] : 0;
+		double p50 = bc_percentile(lat[k], got[k], 50), p99 = bc_percentile(lat[k], got[k], 99);
+		printf(",\"%s\":{\"n\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"avg_results\":%.1f,\"avg_reply_bytes\":%.0f}",
+			kind_names[k], got[k], p50, p99, avg_res, avg_b);
+		free(lat[k]);
+	}
+	printf(",\"queries\":%zu,\"queries_per_s\":%.0f}\n", total, secs > 0 ? (double)total / secs : 0.0);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	return errors && !total;
+}
