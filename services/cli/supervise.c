@@ -2,7 +2,7 @@
  * pipe per child in a single poll(2) loop. Children run in their own process
  * group with PR_SET_PDEATHSIG, so they die with the supervisor even if it is
  * killed with SIGKILL, and a terminal's Ctrl-C reaches only the supervisor,
- * which then stops them in an orderly way. */
+ * which then stops them in an orderly way. SIGINT, SIGTERM and SIGHUP stop. */
 #include "cli/supervise.h"
 
 #include <errno.h>
@@ -98,10 +98,13 @@ cr_err sup_add(sup *s, const char *name, char *const argv[], int wait_ready)
 	c->fd = -1;
 	snprintf(c->name, sizeof c->name, "%s", name);
 	for (k = 0; argv[k]; k++) {
-		if (k == MAX_ARGS || !(c->argv[k] = strdup(argv[k]))) {
+		cr_err e = k == MAX_ARGS ? CR_ETOOBIG : CR_OK;
+		if (!e && !(c->argv[k] = strdup(argv[k])))
+			e = CR_ENOMEM;
+		if (e) {
 			while (k-- > 0)
 				free(c->argv[k]);
-			return k == MAX_ARGS ? CR_ETOOBIG : CR_ENOMEM;
+			return e;
 		}
 	}
 	c->argv[k] = NULL;
@@ -111,7 +114,8 @@ cr_err sup_add(sup *s, const char *name, char *const argv[], int wait_ready)
 	return CR_OK;
 }
 
-/* In the child, between fork and exec: only async-signal-safe calls. */
+/* In the child, between fork and exec. The supervisor is single-threaded, so
+ * setenv is safe here. */
 static void exec_child(child *c, int errfd, pid_t parent)
 {
 	sigset_t none;
@@ -130,6 +134,7 @@ static void exec_child(child *c, int errfd, pid_t parent)
 	close(errfd);
 	setenv("COURANT_INSTANCE", c->name, 1);
 	execv(c->argv[0], c->argv);
+	(void)!write(STDERR_FILENO, "level=error svc=up msg=exec-failed\n", 35);
 	_exit(127);
 }
 
@@ -357,11 +362,19 @@ static int handle_signals(sup *s, int sfd)
 			continue;
 		if (!s->stopping)
 			begin_stop(s, (int)si.ssi_signo);
-		else
+		else if (si.ssi_signo == SIGINT)
 			kill_stragglers(s); /* a second Ctrl-C: do not wait the grace out */
 	}
 	reap(s);
 	return 0;
+}
+
+/* Under nohup SIGHUP is ignored and must stay so: a blocked signal would be
+ * queued on the signalfd instead of discarded. */
+static int hup_ignored(void)
+{
+	struct sigaction sa;
+	return sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
 }
 
 int sup_run(sup *s)
@@ -375,6 +388,8 @@ int sup_run(sup *s)
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	if (!hup_ignored())
+		sigaddset(&set, SIGHUP); /* the terminal went away: stop in order too */
 	signal(SIGPIPE, SIG_IGN);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
 	    (sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {

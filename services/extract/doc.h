@@ -6,7 +6,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "extract/extract.h"
+
+#define CX_MAX_SENT_TOKENS 256  /* longer sentences are cut: rules stay linear */
+#define CX_MAX_PERSONS 256
+#define CX_MAX_EVENTS 1024
 
 /* token flags */
 enum {
@@ -42,7 +47,7 @@ enum { G_COUNTRY = 1, G_PLACE, G_ORG, G_TITLE, G_WORD, G_CAL };
 enum { K_NAME = 1, K_ADJ, K_PREFIX, K_CAPITAL, K_CITY, K_REGION, K_ACRONYM,
        K_HONORIFIC, K_RANK, K_ROLE };
 enum { W_NEG = 1, W_HYPO, W_FUT, W_DEMO, W_PRON, W_PAIRNUM, W_PAIRNOUN, W_LOC, W_AGENT,
-       W_STOP, W_PART, W_SKIP };
+       W_STOP, W_PART, W_SKIP, W_CLAUSE };
 enum { C_MONTH = 1, C_WDAY, C_REL, C_UNIT, C_DAY };
 enum { CASE_ANY = 0, CASE_CAP, CASE_EXACT };
 
@@ -65,6 +70,8 @@ typedef struct cx_trig {
 	uint8_t ntok;
 	uint8_t is_ctx;                   /* a context tag, not an event trigger */
 	const char *tok[8];               /* folded; NULL = gap */
+	const char *raw0;                 /* first word as written (accents tell "visite" from "visité") */
+	uint8_t raw0len;
 	uint8_t prefix[8];
 	int next;
 } cx_trig;
@@ -141,6 +148,8 @@ typedef struct cx_doc {
 	cx_ev *evs;
 	int nev, capev;
 	const char *top[2];   /* the two most mentioned states */
+	int top_n[2];         /* their mention counts */
+	int last_ev, last_ev_sent; /* the event most recently emitted or merged */
 } cx_doc;
 
 static inline const char *cx_fold(const cx_doc *d, int i)
@@ -155,6 +164,8 @@ void cx_lexicon_destroy(cx_lexicon **l);
  * *is_prefix tells whether longer keys start with it. */
 int cx_lexicon_find(const cx_lexicon *l, const char *key, size_t n, int *is_prefix);
 const cx_val *cx_lexicon_val(const cx_lexicon *l, int i);
+/* Display name of a state (its first name line), or the code itself. */
+const char *cx_state_name(const cx_lexicon *l, const char *code);
 /* Longest gazetteer match starting at token i accepted by `want(v)`; returns
  * the value index and sets *end, or -1. */
 int cx_lexicon_match(const cx_lexicon *l, const cx_doc *d, int i, int lim,
@@ -185,13 +196,51 @@ void cx_infer_person_countries(cx_doc *d, const char *top1, const char *top2);
 
 /* events.c */
 cr_err cx_find_events(cx_doc *d);
+
+/* triggers.c */
+typedef struct cx_hit {
+	const cx_trig *t;
+	int k, e;             /* tokens of the match */
+	const char *type;     /* may become AGREE or THREATEN */
+	int object;           /* governed by an earlier trigger of its clause ("condamné l'attaque") */
+} cx_hit;
 /* Longest trigger (or context tag when ctx) starting at token i: its end, or -1. */
 int cx_trigger_at(const cx_doc *d, int i, int lim, int ctx, const cx_trig **t);
+/* Triggers of sentence s, left to right, at most max. */
+int cx_find_triggers(const cx_doc *d, int s, cx_hit *out, int max);
+/* Clause limits around token k: start (commas that continue a list of
+ * parties do not end it), end to the right (not past lim), and the span
+ * between conjunction words. */
+int cx_clause_start(const cx_doc *d, int k);
+int cx_right_end(const cx_doc *d, int s, int e, int lim);
+void cx_clause_span(const cx_doc *d, int s, int k, int *a, int *b);
+/* Polarity of the trigger at [k, e): negated, conditional, future or intended,
+ * a back-reference; a word of `kind` right after a noun trigger. */
+int cx_negated(const cx_doc *d, int k);
+int cx_hypothetical(const cx_doc *d, int k);
+int cx_future(const cx_doc *d, int k, int e, const cx_trig *t);
+int cx_referential(const cx_doc *d, int k, const cx_trig *t);
+int cx_after_noun(const cx_doc *d, int e, int kind);
 
 /* render.c: entities and events of the document as protobuf messages in r */
 cr_err cx_render(const cx_doc *d, cx_result *r);
 
+/* First mention / date of sentence s (index; nment / ndate when none). */
+int cx_first_ment(const cx_doc *d, int s);
+int cx_first_date(const cx_doc *d, int s);
+
 /* helpers shared by modules */
 cr_err cx_grow(void **p, int *cap, int need, size_t elem);
+
+/* token i is the folded word w / a function word of that kind */
+static inline int cx_is(const cx_doc *d, int i, const char *w)
+{
+	return cx_is_word(d, i) && !strcmp(cx_fold(d, i), w);
+}
+
+static inline int cx_wordk(const cx_doc *d, int i, int kind)
+{
+	return i >= 0 && i < d->ntok && cx_word(d, i, G_WORD, kind) != NULL;
+}
 
 #endif

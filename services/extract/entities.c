@@ -49,12 +49,33 @@ static int locative(const cx_doc *d, int i)
 		if (is_word_of(d, k, W_LOC) || raw_is(d, k, "à") || raw_is(d, k, "À"))
 			return 1;
 		const char *f = cx_fold(d, k);
-		if (strcmp(f, "la") && strcmp(f, "le") && strcmp(f, "l") && strcmp(f, "les") && strcmp(f, "the") &&
-		    strcmp(f, "capitale") && strcmp(f, "capital") && strcmp(f, "ville") && strcmp(f, "city") &&
-		    strcmp(f, "terre") && !(d->tok_ment[k] >= 0 && d->ments[d->tok_ment[k]].kind == K_ADJ))
+		static const char *const through[] = {"la", "le", "l", "les", "the", "capitale", "capital", "ville", "city",
+		                                      "terre", "de", "du", "d", "of", "port", "region", "province", "est", "ouest",
+		                                      "nord", "sud", "centre", "east", "west", "north", "south",
+		                                      "eastern", "western", "northern", "southern", "central",
+		                                      "aeroport", "airport", NULL};
+		int ok = d->tok_ment[k] >= 0 && d->ments[d->tok_ment[k]].kind == K_ADJ;
+		for (int w = 0; through[w] && !ok; w++)
+			ok = !strcmp(f, through[w]);
+		if (!ok)
 			return 0;
 	}
 	return 0;
+}
+
+/* "in Mali, Burkina Faso and Niger": the preposition covers the whole list */
+static int list_locative(const cx_doc *d, int i)
+{
+	int k = i - 1;
+	while (k >= 0 && cx_is_word(d, k) && (!strcmp(cx_fold(d, k), "le") || !strcmp(cx_fold(d, k), "la") ||
+	                                      !strcmp(cx_fold(d, k), "l") || !strcmp(cx_fold(d, k), "les")))
+		k--;
+	if (k < 1 || !((d->toks[k].flags & TK_PUNCT && d->toks[k].p == ',') ||
+	               (cx_is_word(d, k) && (!strcmp(cx_fold(d, k), "et") || !strcmp(cx_fold(d, k), "and") ||
+	                                     !strcmp(cx_fold(d, k), "ou") || !strcmp(cx_fold(d, k), "or")))))
+		return 0;
+	const cx_ment *m = cx_ment_at(d, k - 1, 0);
+	return m && m->loc && (m->cls == G_COUNTRY || m->cls == G_PLACE);
 }
 
 static cr_err add_ment(cx_doc *d, cx_ment m)
@@ -68,6 +89,19 @@ static cr_err add_ment(cx_doc *d, cx_ment m)
 		d->tok_ment[k] = d->nment;
 	d->nment++;
 	return CR_OK;
+}
+
+/* A one-word state name that is also an event word ("Réunion") names the
+ * state only after an article ("La Réunion", "de la Réunion") and not inside
+ * a longer capitalised name ("Réunion Ministérielle"). */
+static int common_word(const cx_doc *d, int i, int end)
+{
+	const cx_trig *t;
+	if (cx_trigger_at(d, i, end, 0, &t) < 0)
+		return 0;
+	if (!(i > 0 && cx_is_word(d, i - 1) && (!strcmp(cx_fold(d, i - 1), "la") || !strcmp(cx_fold(d, i - 1), "l"))))
+		return 1;
+	return end < d->ntok && cx_is_word(d, end) && (d->toks[end].flags & TK_CAP);
 }
 
 cr_err cx_find_gazetteer(cx_doc *d)
@@ -85,10 +119,12 @@ cr_err cx_find_gazetteer(cx_doc *d)
 			if (end >= d->ntok || !(d->toks[end].flags & TK_HYPH))
 				continue;
 		}
+		if (v->cls == G_COUNTRY && v->kind == K_NAME && end == i + 1 && common_word(d, i, end))
+			continue;
 		cx_ment m = {.cls = v->cls, .kind = v->kind, .tb = i, .te = end, .v = v};
 		m.code = v->cls == G_ORG ? v->aux : v->code;
 		if (v->cls == G_PLACE || v->cls == G_COUNTRY)
-			m.loc = (uint8_t)locative(d, i);
+			m.loc = (uint8_t)(locative(d, i) || list_locative(d, i));
 		if (add_ment(d, m))
 			return CR_ENOMEM;
 		i = end - 1;
@@ -133,6 +169,9 @@ static int name_span(const cx_doc *d, int i)
 
 static int title_before(const cx_doc *d, int i, int kind_mask)
 {
+	/* "le président sénégalais Bassirou Diomaye Faye": skip the state adjective */
+	while (i > 1 && cx_ment_at(d, i - 1, G_COUNTRY) && cx_ment_at(d, i - 1, G_COUNTRY)->kind == K_ADJ)
+		i = cx_ment_at(d, i - 1, G_COUNTRY)->tb;
 	const cx_ment *m = cx_ment_at(d, i - 1, G_TITLE);
 	if (m && ((1 << m->kind) & kind_mask))
 		return m->tb;
@@ -150,8 +189,6 @@ static int role_back(const cx_doc *d, int i, int maxback)
 {
 	int s = d->toks[i].sent;
 	for (int k = i - 1; k >= 0 && i - k <= maxback && d->toks[k].sent == s; k--) {
-		if (d->tok_person && d->tok_person[k] >= 0)
-			return -1;
 		const cx_ment *m = cx_ment_at(d, k, G_TITLE);
 		if (m && m->kind == K_ROLE)
 			return m->tb;
@@ -271,12 +308,16 @@ static int edit_distance(const char *a, const char *b, int max)
 	return prev[lb];
 }
 
+/* One person's surname spelt twice: equal, or a typo (same first letter,
+ * one edit for four letters or more, two from eight). */
 static int same_surname(const char *a, const char *b)
 {
 	if (!strcmp(a, b))
 		return 1;
+	if (*a != *b)
+		return 0;
 	size_t n = strlen(a) < strlen(b) ? strlen(a) : strlen(b);
-	int max = n >= 8 ? 2 : n >= 5 ? 1 : 0;
+	int max = n >= 8 ? 2 : n >= 4 ? 1 : 0;
 	return max && edit_distance(a, b, max) <= max;
 }
 
@@ -313,7 +354,8 @@ static int person_for(cx_doc *d, int a, int b, int create)
 			continue;
 		return i;
 	}
-	if (!create || cx_grow((void **)&d->persons, &d->capperson, d->nperson + 1, sizeof *d->persons))
+	if (!create || d->nperson >= CX_MAX_PERSONS ||
+	    cx_grow((void **)&d->persons, &d->capperson, d->nperson + 1, sizeof *d->persons))
 		return -1;
 	cx_person *p = &d->persons[d->nperson];
 	memset(p, 0, sizeof *p);
@@ -349,26 +391,36 @@ static void note_mention(cx_doc *d, int pi, int a, int b)
 		d->tok_person[k] = pi;
 }
 
+/* Start of the noun phrase that ends before token i: back over determiners,
+ * titles, state adjectives and capitalised words ("le Vice-Président de la
+ * Transition malienne Colonel"), stopping at verbs, commas and other names. */
+static int np_start(const cx_doc *d, int i)
+{
+	static const char *const det[] = {"le", "la", "les", "l", "du", "des", "de", "d", "the", "of", "a", "an", "s", NULL};
+	int s = d->toks[i].sent, j = i;
+	while (j > 0 && d->toks[j - 1].sent == s && i - j < 14) {
+		int k = j - 1, ok = 0;
+		if (!cx_is_word(d, k) || d->tok_person[k] >= 0)
+			break;
+		const cx_ment *m = cx_ment_at(d, k, 0);
+		if (m && (m->cls == G_TITLE || m->cls == G_COUNTRY || m->cls == G_ORG))
+			ok = 1;
+		else if ((d->toks[k].flags & TK_CAP) && !(k > 0 && d->toks[k - 1].sent != s))
+			ok = !is_word_of(d, k, W_STOP) || m;
+		for (int w = 0; det[w] && !ok; w++)
+			ok = !strcmp(cx_fold(d, k), det[w]);
+		if (!ok)
+			break;
+		j = k;
+	}
+	return j;
+}
+
 static void attributes(cx_doc *d, int pi, int a, int b, int role_tb, int after_role)
 {
 	cx_person *p = &d->persons[pi];
 	int s = d->toks[a].sent;
-	int wb = role_tb >= 0 ? role_tb : a;
-	/* the role noun phrase before the name: back to the sentence start or a clause mark */
-	while (wb > 0 && d->toks[wb - 1].sent == s && a - wb < 30) {
-		const cx_tok *t = &d->toks[wb - 1];
-		if ((t->flags & TK_PUNCT) && (t->p == ';' || t->p == '(' || t->p == ':' || (t->p == ',' && role_tb < 0)))
-			break;
-		if (d->tok_person[wb - 1] >= 0 || (cx_is_word(d, wb - 1) && (!strcmp(cx_fold(d, wb - 1), "avec") ||
-		                                                          !strcmp(cx_fold(d, wb - 1), "with") ||
-		                                                          !strcmp(cx_fold(d, wb - 1), "et") ||
-		                                                          !strcmp(cx_fold(d, wb - 1), "and"))))
-			break;
-		if (cx_ment_at(d, wb - 1, G_TITLE) || role_tb >= 0)
-			wb--;
-		else
-			break;
-	}
+	int wb = np_start(d, role_tb >= 0 ? role_tb : a);
 	int we = b;
 	if (b < d->ntok && (d->toks[b].flags & TK_PUNCT) && d->toks[b].p == ',')
 		for (we = b + 1; we < d->ntok && we - b < 25 && d->toks[we].sent == s && !stop_after(d, we) &&
@@ -399,6 +451,31 @@ static void attributes(cx_doc *d, int pi, int a, int b, int role_tb, int after_r
 	}
 }
 
+static int is_conj(const cx_doc *d, int i)
+{
+	return cx_is_word(d, i) && (!strcmp(cx_fold(d, i), "et") || !strcmp(cx_fold(d, i), "and"));
+}
+
+/* "les ministres marocain et espagnol, A et B": B acts for the second state */
+static void respectively(cx_doc *d, int pi, int prev, int i)
+{
+	const char *seen[4];
+	int n = 0, s = d->toks[i].sent;
+	for (int k = i - 1; k >= 0 && i - k < 30 && d->toks[k].sent == s; k--) {
+		const cx_ment *m = cx_ment_at(d, k, G_COUNTRY);
+		if (!m || m->tb != k || !m->code)
+			continue;
+		int dup = 0;
+		for (int j = 0; j < n; j++)
+			dup |= !strcmp(seen[j], m->code);
+		if (!dup && n < 4)
+			seen[n++] = m->code;
+	}
+	/* seen[] is in reverse text order */
+	if (n >= 2 && !strcmp(seen[n - 1], d->persons[prev].country))
+		snprintf(d->persons[pi].country, sizeof d->persons[pi].country, "%s", seen[n - 2]);
+}
+
 static int mixed_upper(const cx_doc *d, int a, int b)
 {
 	int up = 0, mixed = 0;
@@ -424,6 +501,9 @@ cr_err cx_find_persons(cx_doc *d)
 		if (tb >= 0) {
 			ok = 1;
 			role_tb = cx_ment_at(d, tb, G_TITLE)->kind == K_ROLE ? tb : -1;
+			/* "le ministre togolais des affaires étrangères, Prof Robert Dussey" */
+			if (role_tb < 0 && tb > 0 && (d->toks[tb - 1].flags & TK_PUNCT) && d->toks[tb - 1].p == ',')
+				role_tb = role_back(d, tb - 1, 30);
 		} else if (n >= 2 && i > 0 && (d->toks[i - 1].flags & TK_PUNCT) && d->toks[i - 1].p == ',' &&
 		           (role_tb = role_back(d, i - 1, 30)) >= 0) {
 			ok = 1;
@@ -431,16 +511,26 @@ cr_err cx_find_persons(cx_doc *d)
 			ok = 1;
 		} else if (n >= 2 && mixed_upper(d, i, j)) {
 			ok = 1;
+		} else if (n >= 2 && i >= 2 && (is_conj(d, i - 1)) && d->tok_person[i - 2] >= 0) {
+			/* "Abdelouafi Laftit et Fernando Grande-Marlaska" */
+			ok = 1;
+			role_tb = -1;
 		}
 		if (!ok) {
 			i = j - 1;
 			continue;
 		}
 		int pi = person_for(d, i, j, 1);
-		if (pi < 0)
-			return CR_ENOMEM;
+		if (pi < 0) {
+			if (d->nperson < CX_MAX_PERSONS)
+				return CR_ENOMEM;
+			i = j - 1;
+			continue;
+		}
 		note_mention(d, pi, i, j);
 		attributes(d, pi, i, j, role_tb, ra);
+		if (!*d->persons[pi].country && i >= 2 && is_conj(d, i - 1) && d->tok_person[i - 2] >= 0)
+			respectively(d, pi, d->tok_person[i - 2], i);
 		i = j - 1;
 	}
 	/* later mentions: the surname alone, all-caps, a typo of it */
@@ -469,8 +559,12 @@ void cx_infer_person_countries(cx_doc *d, const char *top1, const char *top2)
 			int pi = d->tok_person[i];
 			if (pi < 0 || *d->persons[pi].country)
 				continue;
-			int s = d->toks[i].sent;
-			for (int k = d->sents[s].tb; k < d->sents[s].te; k++) {
+			int s = d->toks[i].sent, others = 0;
+			for (int k = d->sents[s].tb; k < d->sents[s].te; k++)
+				others += d->tok_person[k] >= 0 && d->tok_person[k] != pi &&
+				          (k == d->sents[s].tb || d->tok_person[k - 1] != d->tok_person[k]);
+			/* a two-person meeting of the article's two parties: the other one's counterpart */
+			for (int k = d->sents[s].tb; k < d->sents[s].te && others == 1; k++) {
 				int o = d->tok_person[k];
 				if (o < 0 || o == pi || !*d->persons[o].country)
 					continue;
@@ -481,4 +575,30 @@ void cx_infer_person_countries(cx_doc *d, const char *top1, const char *top2)
 				break;
 			}
 		}
+}
+
+int cx_first_ment(const cx_doc *d, int s)
+{
+	int lo = 0, hi = d->nment;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (d->ments[mid].sent < s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int cx_first_date(const cx_doc *d, int s)
+{
+	int lo = 0, hi = d->ndate;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (d->dates[mid].sent < s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

@@ -18,72 +18,17 @@ typedef struct party {
 
 #define MAXP 32
 
-static int is(const cx_doc *d, int i, const char *w)
-{
-	return cx_is_word(d, i) && !strcmp(cx_fold(d, i), w);
-}
 
-static int wordk(const cx_doc *d, int i, int kind)
-{
-	return i >= 0 && i < d->ntok && cx_word(d, i, G_WORD, kind) != NULL;
-}
 
-static int pmatch(const cx_doc *d, int k, const char *pat, int prefix)
-{
-	if (!cx_is_word(d, k))
-		return 0;
-	const char *f = cx_fold(d, k);
-	size_t n = strlen(pat);
-	return prefix ? !strncmp(f, pat, n) : !strcmp(f, pat);
-}
-
-/* match pattern tokens from ti at text token k; returns end or -1 */
-static int match_from(const cx_doc *d, const cx_trig *t, int ti, int k, int lim)
-{
-	if (ti == t->ntok)
-		return k;
-	if (k >= lim)
-		return -1;
-	if (!t->tok[ti]) {
-		for (int g = 0; g <= 3 && k + g < lim; g++) {
-			if (g && !cx_is_word(d, k + g - 1))
-				break;
-			int r = match_from(d, t, ti + 1, k + g, lim);
-			if (r > 0)
-				return r;
-		}
-		return -1;
-	}
-	if (!pmatch(d, k, t->tok[ti], t->prefix[ti]))
-		return -1;
-	return match_from(d, t, ti + 1, k + 1, lim);
-}
-
-int cx_trigger_at(const cx_doc *d, int i, int lim, int ctx, const cx_trig **out)
-{
-	if (!cx_is_word(d, i) || (d->toks[i].flags & (TK_SKIP | TK_NUM)))
-		return -1;
-	int best = -1;
-	for (int ti = cx_trig_first(d->eng->lex, cx_fold(d, i), d->toks[i].flen); ti >= 0;) {
-		const cx_trig *t = cx_trig_get(d->eng->lex, ti);
-		ti = t->next;
-		if (t->is_ctx != ctx || (t->lang && d->lang && t->lang != d->lang))
-			continue;
-		int e = match_from(d, t, 0, i, lim);
-		if (e > best) {
-			best = e;
-			*out = t;
-		}
-	}
-	return best;
-}
 
 static const char *pair_other(const cx_doc *d, const char *focal, int upto)
 {
 	int s0 = d->toks[upto].sent;
-	for (int m = d->nment - 1; m >= 0; m--) {
+	for (int m = cx_first_ment(d, s0 + 1) - 1; m >= 0; m--) {
 		const cx_ment *x = &d->ments[m];
-		if (x->tb >= upto || x->sent < s0 - 2)
+		if (x->sent < s0 - 2)
+			break;
+		if (x->tb >= upto)
 			continue;
 		if (x->cls == G_COUNTRY && x->code && (!focal || strcmp(x->code, focal)))
 			return x->code;
@@ -119,13 +64,17 @@ static int collect(const cx_doc *d, int s, const char *focal, party *p)
 	for (int k = d->sents[s].tb; k < d->sents[s].te; k++) {
 		if (d->toks[k].flags & TK_SKIP)
 			continue;
-		int agent = k > 0 && (wordk(d, k - 1, W_AGENT) || (k > 1 && wordk(d, k - 2, W_AGENT)));
+		int agent = k > 0 && (cx_wordk(d, k - 1, W_AGENT) || (k > 1 && cx_wordk(d, k - 2, W_AGENT)));
 		const cx_ment *m = cx_ment_at(d, k, 0);
 		if (m && m->tb == k) {
 			if (m->cls == G_COUNTRY)
 				add_party(p, &n, m->code, k, m->loc, agent, 0, 0);
 			else if (m->cls == G_PLACE && m->loc)
 				add_party(p, &n, m->code, k, 1, 0, 0, 1);
+			else if (m->cls == G_PLACE && m->kind == K_CAPITAL)
+				add_party(p, &n, m->code, k, 0, agent, 0, 0); /* "Alger a menacé": the capital for its state */
+			else if (m->cls == G_PLACE)
+				add_party(p, &n, m->code, k, 0, 0, 0, 1);
 			else if (m->cls == G_ORG && m->v->code && !strncmp(m->v->code, "IGO:", 4))
 				add_party(p, &n, m->v->code, k, 0, agent, 0, 0);
 			else if (m->cls == G_TITLE && m->kind == K_ROLE && focal && anaphoric_role(d, m))
@@ -138,7 +87,7 @@ static int collect(const cx_doc *d, int s, const char *focal, party *p)
 				add_party(p, &n, d->persons[pi].country, k, 0, agent, 0, 0);
 			continue;
 		}
-		if (wordk(d, k, W_PAIRNUM) && wordk(d, k + 1, W_PAIRNOUN)) {
+		if (cx_wordk(d, k, W_PAIRNUM) && cx_wordk(d, k + 1, W_PAIRNOUN)) {
 			const char *o = pair_other(d, focal, k);
 			const char *a = focal ? focal : d->top[0], *b = o ? o : d->top[1];
 			if (a && b && strcmp(a, b)) {
@@ -148,78 +97,18 @@ static int collect(const cx_doc *d, int s, const char *focal, party *p)
 			k++;
 			continue;
 		}
-		if (focal && wordk(d, k, W_PRON) && !(k > 0 && is(d, k - 1, "s")))
+		if (focal && cx_wordk(d, k, W_PRON) && !(k > 0 && cx_is(d, k - 1, "s")))
 			add_party(p, &n, focal, k, 0, agent, 1, 0);
 	}
 	return n;
 }
 
-static int clause_start(const cx_doc *d, int k)
-{
-	int s = d->toks[k].sent, j = k;
-	while (j > d->sents[s].tb && k - j < 10) {
-		const cx_tok *t = &d->toks[j - 1];
-		if ((t->flags & TK_PUNCT) && (t->p == ',' || t->p == ';' || t->p == ':' || t->p == '"'))
-			break;
-		j--;
-	}
-	return j;
-}
 
-static int any_word(const cx_doc *d, int a, int b, int kind)
-{
-	for (int k = a < 0 ? 0 : a; k < b; k++)
-		if (wordk(d, k, kind))
-			return 1;
-	return 0;
-}
 
-static int negated(const cx_doc *d, int k)
-{
-	int s = d->toks[k].sent;
-	for (int j = k - 1; j >= 0 && j >= k - 4 && d->toks[j].sent == s; j--) {
-		if ((d->toks[j].flags & TK_PUNCT) && d->toks[j].p != '\'')
-			return 0;
-		if (wordk(d, j, W_NEG))
-			return 1;
-	}
-	return 0;
-}
 
-static int hypothetical(const cx_doc *d, int k)
-{
-	int c = clause_start(d, k);
-	for (int j = c; j < k; j++) {
-		if (wordk(d, j, W_HYPO))
-			return 1;
-		if (is(d, j, "s") && (d->toks[j].flags & TK_APOS) && (is(d, j + 1, "il") || is(d, j + 1, "ils")))
-			return 1;
-	}
-	return 0;
-}
 
-static int future(const cx_doc *d, int k, int e, const cx_trig *t)
-{
-	int c = clause_start(d, k);
-	if (any_word(d, c > k - 6 ? c : k - 6, k, W_FUT))
-		return 1;
-	if ((t->flags & TF_N) && any_word(d, e, e + 2, W_FUT))
-		return 1;
-	if (d->lang == 1 && !(t->flags & TF_N)) {
-		const char *f = cx_fold(d, e - 1);
-		size_t n = strlen(f);
-		if (n > 4 && (!strcmp(f + n - 2, "ra") || !strcmp(f + n - 4, "ront")))
-			return 1;
-	}
-	return 0;
-}
 
-static int referential(const cx_doc *d, int k, const cx_trig *t)
-{
-	if (!(t->flags & TF_N))
-		return 0;
-	return wordk(d, k - 1, W_DEMO) || (wordk(d, k - 2, W_DEMO) && cx_is_word(d, k - 1));
-}
+
 
 static int cooperative(const char *type)
 {
@@ -281,9 +170,7 @@ static int nstates(const cx_ev *ev)
 static int near_date(const cx_doc *d, int s, int k)
 {
 	int best = -1, bd = 1 << 30;
-	for (int i = 0; i < d->ndate; i++) {
-		if (d->dates[i].sent != s)
-			continue;
+	for (int i = cx_first_date(d, s); i < d->ndate && d->dates[i].sent == s; i++) {
 		int dist = abs(d->dates[i].tb - k);
 		if (dist < bd)
 			bd = dist, best = i;
@@ -294,9 +181,9 @@ static int near_date(const cx_doc *d, int s, int k)
 static int near_loc(const cx_doc *d, int s, int k, const char *host)
 {
 	int best = -1, bd = 1 << 30;
-	for (int m = 0; m < d->nment; m++) {
+	for (int m = cx_first_ment(d, s); m < d->nment && d->ments[m].sent == s; m++) {
 		const cx_ment *x = &d->ments[m];
-		if (x->sent != s || !x->loc || !x->code || (x->cls != G_PLACE && !(x->cls == G_COUNTRY && x->kind == K_NAME)))
+		if (!x->loc || !x->code || (x->cls != G_PLACE && !(x->cls == G_COUNTRY && x->kind == K_NAME)))
 			continue;
 		int dist = abs(x->tb - k) + (x->cls == G_COUNTRY ? 1000 : 0);
 		if (host && strcmp(x->code, host))
@@ -320,11 +207,17 @@ static cr_err emit(cx_doc *d, cx_ev *ev)
 			o->loc = ev->loc;
 		if (ev->conf > o->conf)
 			o->conf = ev->conf;
+		d->last_ev = i;
+		d->last_ev_sent = ev->sent;
 		return CR_OK;
 	}
+	if (d->nev >= CX_MAX_EVENTS)
+		return CR_OK;
 	if (cx_grow((void **)&d->evs, &d->capev, d->nev + 1, sizeof *d->evs))
 		return CR_ENOMEM;
-	d->evs[d->nev++] = *ev;
+	d->evs[d->nev] = *ev;
+	d->last_ev = d->nev++;
+	d->last_ev_sent = ev->sent;
 	return CR_OK;
 }
 
@@ -347,166 +240,249 @@ static void finish(cx_doc *d, int s, int k, cx_ev *ev, const char *host)
 	ev->sent = s;
 	ev->date = near_date(d, s, k);
 	ev->date_near = ev->date >= 0;
-	if (ev->date < 0 && d->ndate)
-		ev->date = 0; /* the article's first date: the lead usually dates what it reports */
+	if (ev->date < 0 && d->ndate && d->dates[0].sent < 3)
+		ev->date = 0; /* a date in the lead usually dates what the article reports */
 	ev->loc = near_loc(d, s, k, host);
 	context_tags(d, s, ev);
 	ev->conf = 0.5f + (nstates(ev) >= 2 ? 0.2f : 0) + (ev->date_near ? 0.1f : 0);
 }
 
-typedef struct trig_hit {
-	const cx_trig *t;
-	int k, e;
-	const char *type;
-} trig_hit;
 
-/* One trigger into events: parties split by side of the trigger. */
-static cr_err assign(cx_doc *d, int s, const trig_hit *h, party *p, int np, const char *focal)
+
+static int has_igo(const cx_ev *ev)
+{
+	for (int i = 0; i < ev->nactor; i++)
+		if (!strncmp(ev->actor[i], "IGO:", 4))
+			return 1;
+	for (int i = 0; i < ev->nrecip; i++)
+		if (!strncmp(ev->recip[i], "IGO:", 4))
+			return 1;
+	return 0;
+}
+
+static int enough(const cx_ev *ev)
+{
+	int n = nstates(ev);
+	if (!n)
+		return 0;
+	return n >= 2 || !cooperative(ev->type) || has_igo(ev);
+}
+
+/* An act with one state named and the other left implicit ("China rejected
+ * the accusations") answers the event just reported that involves it. */
+static void from_discourse(const cx_doc *d, int s, cx_ev *ev)
+{
+	if (nstates(ev) != 1 || has_igo(ev) || d->last_ev < 0 || d->last_ev_sent < s - 1)
+		return;
+	const cx_ev *o = &d->evs[d->last_ev];
+	const char *me = ev->nactor ? ev->actor[0] : ev->recip[0];
+	if (!has((char (*)[24])o->actor, o->nactor, me) && !has((char (*)[24])o->recip, o->nrecip, me))
+		return;
+	for (int i = 0; i < o->nactor; i++)
+		if (strcmp(o->actor[i], me) && is_state(o->actor[i]))
+			put(ev->recip, &ev->nrecip, o->actor[i]);
+	for (int i = 0; i < o->nrecip; i++)
+		if (strcmp(o->recip[i], me) && is_state(o->recip[i]))
+			put(ev->recip, &ev->nrecip, o->recip[i]);
+}
+
+/* In an article about two states, a cooperative act of one of them with no
+ * other state named ("la Côte d'Ivoire s'est engagée à financer la route")
+ * is taken to be with the other. */
+static void bilateral(const cx_doc *d, cx_ev *ev)
+{
+	if (!cooperative(ev->type) || nstates(ev) != 1 || has_igo(ev) || !d->top[0] || !d->top[1] || d->top_n[1] < 2)
+		return;
+	const char *me = ev->nactor ? ev->actor[0] : ev->recip[0];
+	if (!strcmp(me, d->top[0]))
+		put(ev->recip, &ev->nrecip, d->top[1]);
+	else if (!strcmp(me, d->top[1]))
+		put(ev->recip, &ev->nrecip, d->top[0]);
+}
+
+/* One-sided acts (attacks, protests, repression): the named perpetrator and
+ * its target, else one event per place it happened in. */
+static cr_err one_sided(cx_doc *d, int s, const cx_hit *h, const party *p, int np, int cs, int re, int re_all)
 {
 	const cx_trig *t = h->t;
-	party L[MAXP], R[MAXP];
-	int nl = 0, nr = 0;
-	for (int i = 0; i < np; i++) {
-		if (p[i].tok < h->k)
-			L[nl++] = p[i];
-		else if (p[i].tok >= h->e)
-			R[nr++] = p[i];
-	}
-	int nominal = (t->flags & TF_N) != 0;
-	int poss = nominal && h->k > 0 && (wordk(d, h->k - 1, W_PRON) || wordk(d, h->k - 2, W_PRON));
+	int nominal = (t->flags & TF_N) || h->object;
 	cx_ev ev = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
-	if ((t->flags & TF_S)) {
-		/* one-sided: the subject if named, else each place the act happened in */
-		if (!nominal)
-			for (int i = 0; i < nl; i++)
-				if (!L[i].loc && !L[i].anaphor)
-					put(ev.actor, &ev.nactor, L[i].code);
-		if (ev.nactor) {
-			finish(d, s, h->k, &ev, NULL);
-			return emit(d, &ev);
-		}
-		for (int i = 0; i < nr; i++) {
-			if (!R[i].loc || !is_state(R[i].code) || R[i].tok - h->e > 25)
-				continue;
-			cx_ev one = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
-			put(one.actor, &one.nactor, R[i].code);
-			finish(d, s, h->k, &one, R[i].code);
-			if (emit(d, &one))
-				return CR_ENOMEM;
-		}
-		return CR_OK;
-	}
-	if ((t->flags & (TF_V | TF_H)) && !strcmp(h->type, "CONSULT")) {
-		char hosts[CX_MAX_PARTY][24], guests[CX_MAX_PARTY][24];
-		int nh = 0, ng = 0;
-		if (t->flags & TF_V) {
-			for (int i = 0; i < nr; i++)
-				if (R[i].loc)
-					put(hosts, &nh, R[i].code);
-			for (int i = 0; i < nr; i++)
-				if (R[i].agent)
-					put(guests, &ng, R[i].code);
-			if (poss && focal)
-				put(guests, &ng, focal);
-			for (int i = 0; i < nl && !ng; i++)
-				if (!L[i].loc)
-					put(guests, &ng, L[i].code);
-			for (int i = 0; i < nr && !nh; i++)
-				if (!R[i].agent && !has(guests, ng, R[i].code))
-					put(hosts, &nh, R[i].code);
-			if (!ng && focal)
-				put(guests, &ng, focal);
-		} else {
-			for (int i = 0; i < np; i++)
-				if (p[i].loc)
-					put(hosts, &nh, p[i].code);
-			for (int i = 0; i < nl && !nh; i++)
-				put(hosts, &nh, L[i].code);
-			for (int i = 0; i < nr; i++)
-				if (!R[i].loc && !has(hosts, nh, R[i].code))
-					put(guests, &ng, R[i].code);
-		}
-		for (int g = 0; g < ng; g++)
-			for (int j = 0; j < nh; j++) {
-				if (!strcmp(guests[g], hosts[j]) || !is_state(hosts[j]))
-					continue;
-				cx_ev one = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
-				put(one.actor, &one.nactor, guests[g]);
-				put(one.recip, &one.nrecip, hosts[j]);
-				finish(d, s, h->k, &one, hosts[j]);
-				if (emit(d, &one))
-					return CR_ENOMEM;
-			}
-		return CR_OK;
-	}
-	if ((t->flags & TF_M) && !strcmp(h->type, "CONSULT")) {
+	for (int i = 0; i < np && !nominal; i++)
+		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].loc && !p[i].anaphor)
+			put(ev.actor, &ev.nactor, p[i].code);
+	if (ev.nactor) {
 		for (int i = 0; i < np; i++)
-			if (!p[i].place || np < 2)
-				put(ev.actor, &ev.nactor, p[i].code);
-		if (focal && (poss || nstates(&ev) == 1) && !has(ev.actor, ev.nactor, focal))
-			put(ev.actor, &ev.nactor, focal);
-		if (nstates(&ev) >= 3 && !ev.mode)
-			ev.mode = "multilateral";
-		if (nstates(&ev) < 2)
-			return CR_OK;
+			if (p[i].tok > h->k && p[i].tok < re && !p[i].agent && !has(ev.actor, ev.nactor, p[i].code))
+				put(ev.recip, &ev.nrecip, p[i].code);
 		finish(d, s, h->k, &ev, NULL);
 		return emit(d, &ev);
 	}
-	/* general: subject side acts on the other side, one event per recipient */
-	for (int i = 0; i < nl; i++)
-		if (!L[i].place)
-			put(ev.actor, &ev.nactor, L[i].code);
-	if (!ev.nactor && focal && (poss || !nominal))
-		put(ev.actor, &ev.nactor, focal);
-	char rec[CX_MAX_PARTY][24];
-	int nrec = 0;
-	for (int i = 0; i < nr; i++)
-		if (!has(ev.actor, ev.nactor, R[i].code) && (!R[i].place || nstates(&ev) + nrec < 1))
-			put(rec, &nrec, R[i].code);
-	if (!ev.nactor && nrec) {
-		/* nominal with no subject: "le soutien du Togo au Maroc" */
-		put(ev.actor, &ev.nactor, rec[0]);
-		memmove(rec, rec + 1, sizeof rec[0] * (size_t)(--nrec));
-	}
-	if ((t->flags & TF_R) && !nrec)
-		return CR_OK;
-	if (!nrec) {
-		if (nstates(&ev) < (cooperative(h->type) ? 2 : 1))
-			return CR_OK;
-		finish(d, s, h->k, &ev, NULL);
-		return emit(d, &ev);
-	}
-	for (int r = 0; r < nrec; r++) {
-		cx_ev one = ev;
-		put(one.recip, &one.nrecip, rec[r]);
-		if (nstates(&one) < (cooperative(h->type) ? 2 : 1) && !(nstates(&one) == 1 && !is_state(rec[r])))
+	/* no perpetrator: one event per place it happened in, against the named target */
+	char locs[CX_MAX_PARTY][24], others[CX_MAX_PARTY][24];
+	int nlo = 0, not = 0;
+	for (int i = 0; i < np; i++) {
+		int right = p[i].tok > h->k && p[i].tok < re;
+		int left = p[i].tok < h->k && p[i].tok >= cs;
+		if (!is_state(p[i].code))
 			continue;
-		finish(d, s, h->k, &one, NULL);
+		if ((right || left || (p[i].tok > h->k && p[i].tok < re_all)) && p[i].loc)
+			put(locs, &nlo, p[i].code);
+		else if (right && !p[i].agent && (nominal || !p[i].place))
+			put(others, &not, p[i].code);
+	}
+	for (int i = 0; i < (nlo ? nlo : not); i++) {
+		cx_ev one = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
+		put(one.actor, &one.nactor, nlo ? locs[i] : others[i]);
+		for (int j = 0; j < not && nlo; j++)
+			if (strcmp(others[j], locs[i]))
+				put(one.recip, &one.nrecip, others[j]);
+		finish(d, s, h->k, &one, one.actor[0]);
 		if (emit(d, &one))
 			return CR_ENOMEM;
 	}
 	return CR_OK;
 }
 
-static int find_triggers(const cx_doc *d, int s, trig_hit *out, int max)
+static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, const char *focal, int poss, int re)
 {
-	int n = 0;
-	for (int k = d->sents[s].tb; k < d->sents[s].te && n < max; k++) {
-		const cx_trig *t;
-		int e = cx_trigger_at(d, k, d->sents[s].te, 0, &t);
-		if (e < 0)
-			continue;
-		/* a capitalised trigger inside a sentence is part of a name ("Groupe de Soutien") */
-		int first = k == d->sents[s].tb || (k > 0 && (d->toks[k - 1].flags & TK_PUNCT) && d->toks[k - 1].p != ',');
-		if ((d->toks[k].flags & TK_CAP) && !first) {
-			k = e - 1;
-			continue;
-		}
-		out[n++] = (trig_hit){t, k, e, t->type};
-		k = e - 1;
+	const cx_trig *t = h->t;
+	char hosts[CX_MAX_PARTY][24], guests[CX_MAX_PARTY][24];
+	int nh = 0, ng = 0;
+	if (t->flags & TF_V) {
+		for (int i = 0; i < np; i++)
+			if (p[i].tok > h->k && p[i].tok < re && p[i].loc)
+				put(hosts, &nh, p[i].code);
+		for (int i = 0; i < np; i++)
+			if (p[i].tok > h->k && p[i].agent)
+				put(guests, &ng, p[i].code);
+		if (poss && focal)
+			put(guests, &ng, focal);
+		int noguest = !ng;
+		for (int i = 0; i < np && noguest; i++)
+			if (p[i].tok < h->k && !p[i].loc && !p[i].place)
+				put(guests, &ng, p[i].code);
+		int none = !nh;
+		for (int i = 0; i < np && none; i++)
+			if (p[i].tok > h->k && p[i].tok < re && !p[i].agent && !p[i].place && !has(guests, ng, p[i].code))
+				put(hosts, &nh, p[i].code);
+		if (!ng && focal)
+			put(guests, &ng, focal);
+	} else {
+		for (int i = 0; i < np; i++)
+			if (p[i].loc)
+				put(hosts, &nh, p[i].code);
+		int none = !nh;
+		for (int i = 0; i < np && none; i++)
+			if (p[i].tok < h->k && !p[i].place)
+				put(hosts, &nh, p[i].code);
+		for (int i = 0; i < np; i++)
+			if (p[i].tok > h->k && !p[i].loc && !p[i].place && !has(hosts, nh, p[i].code))
+				put(guests, &ng, p[i].code);
 	}
-	return n;
+	/* a visit has one visitor and one host: several destinations are several visits */
+	for (int g = 0; g < ng; g++)
+		for (int j = 0; j < nh; j++) {
+			if (!strcmp(guests[g], hosts[j]) || !is_state(hosts[j]))
+				continue;
+			cx_ev one = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
+			put(one.actor, &one.nactor, guests[g]);
+			put(one.recip, &one.nrecip, hosts[j]);
+			finish(d, s, h->k, &one, hosts[j]);
+			if (emit(d, &one))
+				return CR_ENOMEM;
+		}
+	return CR_OK;
 }
+
+
+static cr_err meeting(cx_doc *d, int s, const cx_hit *h, const party *p, int np, const char *focal, int poss)
+{
+	cx_ev ev = {.type = h->type, .mode = h->t->mode, .date = -1, .loc = -1};
+	int a, b;
+	cx_clause_span(d, s, h->k, &a, &b);
+	for (int i = 0; i < np; i++)
+		if ((!p[i].place || np < 2) && p[i].tok >= a && p[i].tok < b)
+			put(ev.actor, &ev.nactor, p[i].code);
+	if (focal && (poss || (nstates(&ev) == 1 && !has_igo(&ev))) && !has(ev.actor, ev.nactor, focal))
+		put(ev.actor, &ev.nactor, focal);
+	if (nstates(&ev) >= 3 && !ev.mode)
+		ev.mode = "multilateral";
+	if (!enough(&ev))
+		return CR_OK;
+	finish(d, s, h->k, &ev, NULL);
+	return emit(d, &ev);
+}
+
+/* One trigger into events: parties split by side of the trigger. */
+static cr_err assign(cx_doc *d, int s, const cx_hit *h, party *p, int np, const char *focal, int next,
+                     int next_verb)
+{
+	const cx_trig *t = h->t;
+	int nominal = (t->flags & TF_N) != 0;
+	int poss = nominal && h->k > 0 && (cx_wordk(d, h->k - 1, W_PRON) || cx_wordk(d, h->k - 2, W_PRON));
+	/* what follows another trigger belongs to it ("condamné l'attaque contre l'armée malienne") */
+	int cs = cx_clause_start(d, h->k), re = cx_right_end(d, s, h->e, (t->flags & TF_A) ? d->ntok : next);
+	if (t->flags & TF_S)
+		return one_sided(d, s, h, p, np, cs, re, cx_right_end(d, s, h->e, d->ntok));
+	if ((t->flags & (TF_V | TF_H)) && !strcmp(h->type, "CONSULT"))
+		return visit(d, s, h, p, np, focal, poss, re);
+	if ((t->flags & TF_M) && !strcmp(h->type, "CONSULT"))
+		return meeting(d, s, h, p, np, focal, poss);
+	/* general: the subject (its own clause first) acts on what follows */
+	cx_ev ev = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
+	for (int i = 0; i < np; i++)
+		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].place && !p[i].loc)
+			put(ev.actor, &ev.nactor, p[i].code);
+	for (int i = 0; i < np && !ev.nactor; i++)
+		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].place)
+			put(ev.actor, &ev.nactor, p[i].code);
+	for (int i = 0; i < np && !ev.nactor; i++)
+		if (p[i].tok < h->k && !p[i].place)
+			put(ev.actor, &ev.nactor, p[i].code);
+	for (int i = 0; i < np && nominal && !ev.nactor; i++)
+		if (p[i].tok > h->k && p[i].tok < re && p[i].agent)
+			put(ev.actor, &ev.nactor, p[i].code);
+	if (!ev.nactor && focal && (poss || !nominal))
+		put(ev.actor, &ev.nactor, focal);
+	int nonloc = 0;
+	for (int i = 0; i < np; i++)
+		nonloc += p[i].tok > h->k && p[i].tok < re && !p[i].loc && !p[i].place && !p[i].anaphor &&
+		          !has(ev.actor, ev.nactor, p[i].code);
+	int named = nonloc;
+	for (int i = 0; i < np; i++)
+		named += p[i].tok > h->k && p[i].tok < re && p[i].loc;
+	for (int i = 0; i < np; i++) {
+		if (p[i].tok <= h->k || p[i].tok >= re || has(ev.actor, ev.nactor, p[i].code) || (p[i].place && !p[i].loc))
+			continue;
+		/* a pronoun after the trigger ("their decision") only when nothing is named */
+		if (p[i].anaphor && named)
+			continue;
+		if (p[i].loc && (nonloc || (p[i].place && nstates(&ev) + ev.nrecip >= 2)))
+			continue;
+		put(ev.recip, &ev.nrecip, p[i].code);
+	}
+	/* "sending rice to Malawi as food aid": a place named before a noun trigger */
+	for (int i = 0; i < np && !ev.nrecip; i++)
+		if (p[i].tok < h->k && p[i].tok >= cs && p[i].loc && !has(ev.actor, ev.nactor, p[i].code))
+			put(ev.recip, &ev.nrecip, p[i].code);
+	if (!ev.nactor && ev.nrecip) {
+		/* a noun with no subject: "le soutien du Togo au Maroc" */
+		put(ev.actor, &ev.nactor, ev.recip[0]);
+		memmove(ev.recip, ev.recip + 1, sizeof ev.recip[0] * (size_t)(--ev.nrecip));
+	}
+	if (nstates(&ev) == 1 && !has_igo(&ev) && !cooperative(h->type))
+		for (int i = 0; i < np; i++)
+			if (p[i].tok > h->k && (next_verb || p[i].tok < next) && !p[i].place && !p[i].anaphor &&
+			    is_state(p[i].code) && !has(ev.actor, ev.nactor, p[i].code))
+				put(ev.recip, &ev.nrecip, p[i].code);
+	from_discourse(d, s, &ev);
+	bilateral(d, &ev);
+	if (((t->flags & TF_R) && !ev.nrecip) || !enough(&ev))
+		return CR_OK;
+	finish(d, s, h->k, &ev, NULL);
+	return emit(d, &ev);
+}
+
 
 static const char *sentence_focal(const cx_doc *d, int s, const char *focal)
 {
@@ -522,28 +498,38 @@ cr_err cx_find_events(cx_doc *d)
 {
 	const char *focal = d->top[0];
 	party p[MAXP];
-	trig_hit hits[32];
+	d->last_ev = -1;
+	cx_hit hits[32];
 	for (int s = 0; s < d->nsent; s++) {
-		int nh = find_triggers(d, s, hits, 32);
+		int nh = cx_find_triggers(d, s, hits, 32);
 		if (nh) {
 			int np = collect(d, s, focal, p);
-			int wrap_end = -1;
+			int wrap_end = -1, wrap_any = 0;
 			for (int i = 0; i < nh; i++) {
-				trig_hit *h = &hits[i];
-				if (negated(d, h->k) || hypothetical(d, h->k) || referential(d, h->k, h->t))
+				cx_hit *h = &hits[i];
+				if (cx_negated(d, h->k) || cx_hypothetical(d, h->k) || cx_referential(d, h->k, h->t))
 					continue;
-				if (h->k < wrap_end && cooperative(h->type))
+				if ((h->t->flags & TF_N) && !(i > 0 && hits[i - 1].k >= cx_clause_start(d, h->k)) &&
+				    (cx_after_noun(d, h->e, W_HYPO) || cx_after_noun(d, h->e, W_NEG)))
 					continue;
-				if (h->t->flags & TF_A)
-					wrap_end = !strcmp(h->type, "AGREE") ? d->sents[s].te : h->e + 6;
-				if (future(d, h->k, h->e, h->t)) {
+				if (!strcmp(h->type, "NONE"))
+					continue;
+				h->object = i > 0 && hits[i - 1].k >= cx_clause_start(d, h->k);
+				if (h->k < wrap_end && !(h->t->flags & TF_A) && (wrap_any || cooperative(h->type)))
+					continue;
+				if (h->t->flags & TF_A) {
+					wrap_any = strcmp(h->type, "AGREE") != 0;
+					wrap_end = h->e + (wrap_any ? 6 : 10);
+				}
+				if (cx_future(d, h->k, h->e, h->t)) {
 					if (cooperative(h->type))
 						h->type = "AGREE";
 					else if (!strcmp(h->type, "SANCTION") || !strcmp(h->type, "ASSAULT") ||
 					         !strcmp(h->type, "COERCE"))
 						h->type = "THREATEN";
 				}
-				if (assign(d, s, h, p, np, focal))
+				if (assign(d, s, h, p, np, focal, i + 1 < nh ? hits[i + 1].k : d->ntok,
+				           i + 1 < nh && (hits[i + 1].t->flags & TF_A)))
 					return CR_ENOMEM;
 			}
 		}

@@ -76,6 +76,8 @@ static void rank_states(cx_doc *d)
 	}
 	d->top[0] = a >= 0 ? code[a] : NULL;
 	d->top[1] = b >= 0 ? code[b] : NULL;
+	d->top_n[0] = a >= 0 ? cnt[a] : 0;
+	d->top_n[1] = b >= 0 ? cnt[b] : 0;
 }
 
 static cr_err analyse(cx_doc *d)

@@ -120,7 +120,7 @@ static cr_err read_word(cx_doc *d, size_t *pi, uint16_t flags)
 			digits++;
 		} else if (cp < 128 ? isalpha(cp) : utf8proc_category(cp) != UTF8PROC_CATEGORY_MN) {
 			letters++;
-			int up = cp < 128 ? isupper(cp) : utf8proc_isupper(cp);
+			int up = (cp < 128 ? isupper(cp) : utf8proc_isupper(cp)) ? 1 : 0;
 			uppers += up;
 			if (first && up)
 				t.flags |= TK_CAP;
@@ -266,6 +266,9 @@ static cr_err split_sentences(cx_doc *d)
 	for (int i = 0; i <= d->ntok; i++) {
 		int brk = i == d->ntok;
 		if (!brk && i > start && (d->toks[i].flags & TK_NL) && starts_sentence(d, i))
+			brk = 1;
+		/* bound the work per sentence: text without punctuation is cut into pieces */
+		if (!brk && i - start >= CX_MAX_SENT_TOKENS)
 			brk = 1;
 		if (brk && i > start) {
 			if (cx_grow((void **)&d->sents, &cap, d->nsent + 1, sizeof *d->sents))

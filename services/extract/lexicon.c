@@ -4,12 +4,13 @@
  * longest match stops as soon as no key can continue) and a trigger index
  * keyed by the first four folded bytes of a trigger's first word. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "extract/doc.h"
 
 #define X(n) extern const char cx_data_##n[]; extern const size_t cx_data_##n##_len;
-X(countries) X(places) X(orgs) X(titles) X(triggers) X(words) X(calendar) X(context)
+X(countries) X(places) X(orgs) X(titles) X(triggers) X(words) X(calendar) X(context) X(roles)
 #undef X
 
 typedef struct slot {
@@ -135,6 +136,35 @@ static int add_val(cx_lexicon *l, const char *text, cx_val v)
 	return 0;
 }
 
+/* first name line of a state: its display name, under the raw key "=CODE" */
+static int add_display(cx_lexicon *l, const char *code, const char *text)
+{
+	char key[32];
+	int n = snprintf(key, sizeof key, "=%s", code);
+	if (n <= 0 || (size_t)n >= sizeof key)
+		return 0;
+	slot *s = tab_put(l, &l->words, key, (size_t)n);
+	if (!s)
+		return -1;
+	if (s->first < 0) {
+		if (cx_grow((void **)&l->vals, &l->capval, l->nval + 1, sizeof *l->vals))
+			return -1;
+		l->vals[l->nval] = (cx_val){.cls = G_COUNTRY, .code = code, .text = text, .next = -1};
+		s->first = l->nval++;
+	}
+	return 0;
+}
+
+const char *cx_state_name(const cx_lexicon *l, const char *code)
+{
+	char key[32];
+	int n = snprintf(key, sizeof key, "=%s", code);
+	if (n <= 0 || (size_t)n >= sizeof key)
+		return code;
+	slot *s = tab_find(l, &l->words, key, (size_t)n, hash(key, (size_t)n));
+	return s && s->koff && s->first >= 0 ? l->vals[s->first].text : code;
+}
+
 static int kind_of(const char *s)
 {
 	static const char *const names[] = {"", "name", "adj", "prefix", "capital", "city", "region", "acronym",
@@ -148,7 +178,7 @@ static int kind_of(const char *s)
 static int wclass_of(const char *s)
 {
 	static const char *const names[] = {"", "neg", "hypo", "fut", "demo", "pron", "pairnum", "pairnoun", "loc",
-	                                    "agent", "stop", "part", "skip", NULL};
+	                                    "agent", "stop", "part", "skip", "clause", NULL};
 	for (int i = 1; names[i]; i++)
 		if (!strcmp(s, names[i]))
 			return i;
@@ -184,6 +214,8 @@ static int add_trig(cx_lexicon *l, const char *lang, const char *pat, const char
 	size_t off = put_str(l, key, n);
 	if (!off)
 		return -1;
+	t.raw0 = pat;
+	t.raw0len = (uint8_t)strcspn(pat, " *'~");
 	/* split the stored copy into words */
 	char *p = l->strs + off;
 	while (*p && t.ntok < 8) {
@@ -259,13 +291,16 @@ static int load(cx_lexicon *l, const char *data, size_t len, int table)
 				if (table == 2 && *f[4])
 					v.aux = f[4];
 				r = add_val(l, f[3], v);
+				if (!r && table == 0 && v.kind == K_NAME)
+					r = add_display(l, f[0], f[3]);
 				break;
 			case 3: /* titles: lang kind text canonical */
 				v.cls = G_TITLE;
 				v.lang = (uint8_t)lang_of(f[0]);
 				v.kind = (uint8_t)kind_of(f[1]);
 				v.code = *f[3] ? f[3] : NULL;
-				if (v.kind != K_ROLE && first_upper(f[2]))
+				/* short honorifics are also words ("Me", "Col"): capitalised only */
+				if (v.kind != K_ROLE && first_upper(f[2]) && strlen(f[2]) <= 3)
 					v.casing = CASE_CAP;
 				r = add_val(l, f[2], v);
 				break;
@@ -299,15 +334,18 @@ static int load(cx_lexicon *l, const char *data, size_t len, int table)
 
 cr_err cx_lexicon_new(cx_lexicon **out)
 {
+	/* roles.tsv (the engine's own additions) has the format of titles.tsv */
 	const char *data[] = {cx_data_countries, cx_data_places, cx_data_orgs, cx_data_titles,
-	                      cx_data_triggers, cx_data_words, cx_data_calendar, cx_data_context};
+	                      cx_data_triggers, cx_data_words, cx_data_calendar, cx_data_context, cx_data_roles};
 	size_t lens[] = {cx_data_countries_len, cx_data_places_len, cx_data_orgs_len, cx_data_titles_len,
-	                 cx_data_triggers_len, cx_data_words_len, cx_data_calendar_len, cx_data_context_len};
+	                 cx_data_triggers_len, cx_data_words_len, cx_data_calendar_len, cx_data_context_len,
+	                 cx_data_roles_len};
+	static const int table[] = {0, 1, 2, 3, 4, 5, 6, 7, 3};
 	cx_lexicon *l = calloc(1, sizeof *l);
 	if (!l)
 		return CR_ENOMEM;
 	size_t total = 0;
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 9; i++)
 		total += lens[i] + 1;
 	/* data copies first, in one block that never moves; keys come after */
 	l->scap = total * 4 + 4096;
@@ -316,8 +354,8 @@ cr_err cx_lexicon_new(cx_lexicon **out)
 		goto fail;
 	l->slen = 1;
 	char *base = l->strs;
-	for (int i = 0; i < 8; i++) {
-		if (load(l, data[i], lens[i], i) || l->strs != base)
+	for (int i = 0; i < 9; i++) {
+		if (load(l, data[i], lens[i], table[i]) || l->strs != base)
 			goto fail;
 	}
 	*out = l;

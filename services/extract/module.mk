@@ -1,6 +1,6 @@
 # extract: data files compiled into the library, the score target.
 # the tables the engine loads (cx_data_<name>); other files in data/ are sources
-CX_TABLES    := countries places orgs titles triggers words calendar context
+CX_TABLES    := countries places orgs titles triggers words calendar context roles
 CX_DATA      := $(patsubst %,services/extract/data/%.tsv,$(CX_TABLES))
 CX_EMBED     := $(BUILD)/host/cx_embed
 CX_DATA_C    := $(BUILD)/gen/cx_data.c
@@ -19,11 +19,14 @@ $(CX_DATA_O): $(CX_DATA_C)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# `make score`: the scorer's table on the seeds, then on our own annotated
+# sets (tests/data/extract: dev = tuned on, heldout = written blind first).
+CX_SETS := $(basename $(basename $(wildcard tests/data/extract/*.gold.jsonl)))
 score: $(BUILD)/bin/courant
 	@mkdir -p $(BUILD)/score
 	$(BUILD)/bin/courant extract ../shared/corpus/seeds.jsonl > $(BUILD)/score/seeds.pred.jsonl
 	../shared/tools/score ../shared/corpus/seeds.gold.jsonl $(BUILD)/score/seeds.pred.jsonl
-	@if [ -f tests/data/extract/dev.jsonl ]; then \
-	  echo "--- dev set (tests/data/extract)"; \
-	  $(BUILD)/bin/courant extract tests/data/extract/dev.jsonl > $(BUILD)/score/dev.pred.jsonl; \
-	  ../shared/tools/score tests/data/extract/dev.gold.jsonl $(BUILD)/score/dev.pred.jsonl; fi
+	@for set in $(CX_SETS); do \
+	  name=$$(basename $$set); echo "--- $$name ($$set.jsonl)"; \
+	  $(BUILD)/bin/courant extract $$set.jsonl > $(BUILD)/score/$$name.pred.jsonl && \
+	  ../shared/tools/score $$set.gold.jsonl $(BUILD)/score/$$name.pred.jsonl; done

@@ -64,18 +64,9 @@ static char **str_array(cx_result *r, int n)
 	return n ? pool_alloc(r, sizeof(char *) * (size_t)n) : NULL;
 }
 
-/* Display name of a state: its first "name" entry in the article's language. */
 static const char *state_name(const cx_doc *d, const char *code)
 {
-	const char *any = NULL;
-	for (int m = 0; m < d->nment; m++) {
-		const cx_ment *x = &d->ments[m];
-		if (x->cls == G_COUNTRY && x->code && !strcmp(x->code, code) && x->kind == K_NAME)
-			return x->v->text;
-		if (x->cls == G_COUNTRY && x->code && !strcmp(x->code, code) && !any)
-			any = x->v->text;
-	}
-	return any ? any : code;
+	return cx_state_name(d->eng->lex, code);
 }
 
 static Courant__Entity *new_entity(cx_result *r, Courant__EntityType type)
@@ -96,27 +87,36 @@ static int add_entity(cx_result *r, Courant__Entity *en, size_t cap)
 	return 0;
 }
 
+/* The entity already made for this key among entities [from, n), or NULL:
+ * linear in the distinct entities, which the gazetteers bound. */
+static Courant__Entity *made(cx_result *r, size_t from, const char *key, int by_code)
+{
+	for (size_t i = from; i < r->n_entities; i++) {
+		const char *k = by_code ? r->entities[i]->code : r->entities[i]->name;
+		if (k && !strcmp(k, key))
+			return r->entities[i];
+	}
+	return NULL;
+}
+
 static int render_countries(const cx_doc *d, cx_result *r, size_t cap)
 {
+	size_t from = r->n_entities;
 	for (int m = 0; m < d->nment; m++) {
 		const cx_ment *x = &d->ments[m];
 		if (x->cls != G_COUNTRY || !x->code)
 			continue;
-		int seen = 0, count = 0;
-		for (int k = 0; k < d->nment; k++)
-			if (d->ments[k].cls == G_COUNTRY && d->ments[k].code && !strcmp(d->ments[k].code, x->code)) {
-				seen |= k < m;
-				count++;
-			}
-		if (seen)
+		Courant__Entity *en = made(r, from, x->code, 1);
+		if (en) {
+			en->mentions++;
 			continue;
-		Courant__Entity *en = new_entity(r, COURANT__ENTITY_TYPE__COUNTRY);
-		if (!en)
+		}
+		if (!(en = new_entity(r, COURANT__ENTITY_TYPE__COUNTRY)))
 			return -1;
 		en->code = pool_str(r, x->code);
 		en->name = pool_str(r, state_name(d, x->code));
 		en->has_mentions = 1;
-		en->mentions = (uint32_t)count;
+		en->mentions = 1;
 		if (add_entity(r, en, cap))
 			return -1;
 	}
@@ -149,22 +149,17 @@ static int render_persons(const cx_doc *d, cx_result *r, size_t cap)
 /* organisations and places: one entity per key, first mention wins the name */
 static int render_named(const cx_doc *d, cx_result *r, size_t cap, int cls)
 {
+	size_t from = r->n_entities;
 	for (int m = 0; m < d->nment; m++) {
 		const cx_ment *x = &d->ments[m];
-		if (x->cls != cls)
+		if (x->cls != cls || (cls == G_ORG && !x->v->code))
 			continue;
-		const char *key = cls == G_ORG ? x->v->code : x->v->text;
-		int seen = 0, count = 0;
-		for (int k = 0; k < d->nment; k++) {
-			const cx_ment *y = &d->ments[k];
-			if (y->cls == cls && !strcmp(cls == G_ORG ? y->v->code : y->v->text, key)) {
-				seen |= k < m;
-				count++;
-			}
+		Courant__Entity *en = made(r, from, cls == G_ORG ? x->v->code : x->v->text, cls == G_ORG);
+		if (en) {
+			en->mentions++;
+			continue;
 		}
-		if (seen)
-			continue;
-		Courant__Entity *en = new_entity(r, cls == G_ORG ? COURANT__ENTITY_TYPE__ORG : COURANT__ENTITY_TYPE__PLACE);
+		en = new_entity(r, cls == G_ORG ? COURANT__ENTITY_TYPE__ORG : COURANT__ENTITY_TYPE__PLACE);
 		if (!en)
 			return -1;
 		if (cls == G_ORG) {
@@ -179,7 +174,7 @@ static int render_named(const cx_doc *d, cx_result *r, size_t cap, int cls)
 			en->country = pool_str(r, x->v->code);
 		}
 		en->has_mentions = 1;
-		en->mentions = (uint32_t)count;
+		en->mentions = 1;
 		if (add_entity(r, en, cap))
 			return -1;
 	}

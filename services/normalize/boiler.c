@@ -94,6 +94,20 @@ static const struct row {
 	{"click here", PREFIX, 150, CN_BP_DROP},
 	{"retour en haut", PREFIX, 40, CN_BP_DROP},
 	{"back to top", PREFIX, 40, CN_BP_DROP},
+	{"publie le", PREFIX, 120, CN_BP_DROP},
+	{"mis a jour le", PREFIX, 120, CN_BP_DROP},
+	{"modifie le", PREFIX, 120, CN_BP_DROP},
+	{"published on", PREFIX, 120, CN_BP_DROP},
+	{"updated on", PREFIX, 120, CN_BP_DROP},
+	{"last updated", PREFIX, 120, CN_BP_DROP},
+	{"a lire", EXACT, 0, CN_BP_DROP},
+	{"a lire :", PREFIX, 300, CN_BP_DROP},
+	{"source :", PREFIX, 80, CN_BP_CREDIT},
+	{"source:", PREFIX, 80, CN_BP_CREDIT},
+	{"http://", PREFIX, 200, CN_BP_DROP},
+	{"https://", PREFIX, 200, CN_BP_DROP},
+	{"www.", PREFIX, 120, CN_BP_DROP},
+	{"pic.twitter.com", PREFIX, 120, CN_BP_DROP},
 	{"laisser un commentaire", PREFIX, 80, CN_BP_CUT},
 	{"laissez un commentaire", PREFIX, 80, CN_BP_CUT},
 	{"laisser une reponse", PREFIX, 80, CN_BP_CUT},
@@ -116,6 +130,10 @@ static const struct row {
 	{"publie par", PREFIX, 120, CN_BP_BYLINE},
 	{"written by", PREFIX, 120, CN_BP_BYLINE},
 	{"posted by", PREFIX, 120, CN_BP_BYLINE},
+	{"la redaction", EXACT, 0, CN_BP_CREDIT},
+	{"avec afp", EXACT, 0, CN_BP_CREDIT},
+	{"avec agences", EXACT, 0, CN_BP_CREDIT},
+	{"(avec afp)", EXACT, 0, CN_BP_CREDIT},
 	{"photo", PREFIX, 200, CN_BP_CREDIT},
 	{"credit photo", PREFIX, 200, CN_BP_CREDIT},
 	{"credits photo", PREFIX, 200, CN_BP_CREDIT},
@@ -189,9 +207,9 @@ static int letter(char c)
 
 static int row_match(const struct row *r, const char *f, size_t fn, size_t n)
 {
-	size_t pl = strlen(r->pat);
 	if (r->pat[0] != f[0] && r->how != CONTAINS)
 		return 0;
+	size_t pl = strlen(r->pat);
 	if (r->how == EXACT) {
 		while (fn && strchr(" :.!", f[fn - 1]))
 			fn--;
@@ -237,9 +255,14 @@ static int byline_name(const char *s, size_t n, size_t from, const char **meta, 
 {
 	while (from < n && (s[from] == ' ' || s[from] == ':'))
 		from++;
-	size_t e = from;
-	while (e < n && !strchr(",|(", s[e]) && !(e + 2 < n && s[e] == ' ' && s[e + 1] == '-' && s[e + 2] == ' '))
-		e++;
+	static const char *const stops[] = {" - ", " le ", " on ", " publi", " Publi", " mis ", " updated",
+					    " Updated", " \xC3\xA0 ", " at ", ",", "|", "("};
+	size_t e = n;
+	for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+		const char *p = memmem(s + from, n - from, stops[k], strlen(stops[k]));
+		if (p && (size_t)(p - s) < e)
+			e = (size_t)(p - s);
+	}
 	while (e > from && (s[e - 1] == ' ' || s[e - 1] == '.'))
 		e--;
 	if (e == from || !name_like(s + from, e - from))

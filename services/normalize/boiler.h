@@ -12,7 +12,7 @@ typedef enum cn_bp {
 	CN_BP_DROP,     /* boilerplate line: drop */
 	CN_BP_CUT,      /* start of a comment/related section: drop it and what follows */
 	CN_BP_BYLINE,   /* author line: metadata */
-	CN_BP_CREDIT,   /* photo credit: metadata */
+	CN_BP_CREDIT,   /* photo credit or signature ("La Rédaction"): metadata, kept whole */
 } cn_bp;
 
 /* Classify one line (UTF-8 after character cleanup, no newline). For

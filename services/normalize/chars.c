@@ -6,6 +6,7 @@
 #include <utf8proc.h>
 
 #include "normalize/chars.h"
+#include "normalize/enc.h"
 
 /* Sorted by code point. Replacement "" drops the character. */
 static const struct uni {
@@ -105,6 +106,8 @@ cr_err cn_chars_clean(const cn_tb *in, cn_tb *out)
 			i += n;
 			continue;
 		}
+		if (cp >= 0x80 && cp < 0xA0 && cn_enc_cp1252(cp))
+			cp = cn_enc_cp1252(cp); /* UTF-8 made from Windows-1252 by a Latin-1 decoder */
 		const char *to = unify(cp);
 		int risky = !to && nfc_risky(cp);
 		if (dirty && !risky) {
@@ -120,6 +123,8 @@ cr_err cn_chars_clean(const cn_tb *in, cn_tb *out)
 			e = cn_tb_put(out, to, strlen(to), in->map[i]);
 		else if (cp == 0x7F || (cp < 0x20 && cp != '\n') || (cp >= 0x80 && cp < 0xA0))
 			; /* controls carry no text */
+		else if (n == 2 && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] < 0xA0)
+			e = cn_tb_putcp(out, cp, in->map[i]);
 		else
 			e = cn_tb_copy(out, s + i, in->map + i, n);
 		i += n;

@@ -2,7 +2,8 @@
  * "\n", every space variant (NBSP, narrow NBSP, thin, tab...) to ' ',
  * zero-width and soft-hyphen characters removed, apostrophes to ', double
  * quotes to " (French « » are kept), hyphens and dashes to '-', "…" to
- * "...", C1 controls dropped, and the result in Unicode NFC. */
+ * "...", C1 code points read as the Windows-1252 characters they were
+ * (else dropped), and the result in Unicode NFC. */
 #ifndef COURANT_NORMALIZE_CHARS_H
 #define COURANT_NORMALIZE_CHARS_H
 

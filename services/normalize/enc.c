@@ -38,6 +38,11 @@ static const uint16_t cp1252_c1[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
+uint32_t cn_enc_cp1252(unsigned b)
+{
+	return b >= 0x80 && b <= 0x9F ? cp1252_c1[b - 0x80] : 0;
+}
+
 /* ISO-8859-15 differs from ISO-8859-1 at eight positions. */
 static uint32_t latin9(unsigned char b)
 {

@@ -22,6 +22,10 @@ typedef struct cn_enc_result {
 cr_err cn_enc_decode(const char *raw, size_t len, const char *declared, cn_tb *out,
 		     cn_enc_result *res, char *why, size_t whylen);
 
+/* Windows-1252 meaning of a byte 0x80..0x9F (also used for C1 code points
+ * that mis-decoded pages and &#146;-style references carry); 0 if none. */
+uint32_t cn_enc_cp1252(unsigned b);
+
 /* Length of the raw character starting at raw[off] under the detected
  * encoding (for mapping sentence ends back to raw bytes). */
 size_t cn_enc_charlen(const char *raw, size_t len, size_t off, const cn_enc_result *res);

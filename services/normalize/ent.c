@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "normalize/ent.h"
+#include "normalize/enc.h"
 
 static const struct ent {
 	const char *name;
@@ -53,14 +54,6 @@ static const struct ent {
 	{"zwj", 0x200D}, {"zwnj", 0x200C},
 };
 
-/* Windows-1252 meaning of &#128;..&#159; (0: keep U+FFFD). */
-static const uint16_t c1_fix[32] = {
-	0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-	0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
-};
-
 static size_t numeric(const char *p, size_t n, uint32_t *cp)
 {
 	size_t i = 2;
@@ -87,7 +80,7 @@ static size_t numeric(const char *p, size_t n, uint32_t *cp)
 	if (i < n && p[i] == ';')
 		i++;
 	if (v >= 0x80 && v <= 0x9F)
-		v = c1_fix[v - 0x80] ? c1_fix[v - 0x80] : 0xFFFD;
+		v = cn_enc_cp1252(v) ? cn_enc_cp1252(v) : 0xFFFD;
 	else if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v < 0xE000))
 		v = 0xFFFD;
 	*cp = v;

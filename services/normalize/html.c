@@ -20,6 +20,8 @@ enum {
 	F_H1 = 128,
 	F_CELL = 256, /* table cell: a space */
 	F_KEEP = 512, /* never dropped because of its class (body, article...) */
+	F_HARD = 1024, /* its edges are never rejoined as a page break (lists, headings) */
+	F_AUTO = 2048, /* end tag optional: a new one closes the previous (<p>, <li>) */
 };
 
 /* Sorted by name (bisection). Unknown elements are inline. */
@@ -30,27 +32,27 @@ static const struct el {
 	{"address", F_BLOCK}, {"area", F_VOID}, {"article", F_BLOCK | F_KEEP},
 	{"aside", F_SKIP}, {"audio", F_SKIP}, {"base", F_VOID},
 	{"blockquote", F_BLOCK}, {"body", F_BLOCK | F_KEEP}, {"br", F_VOID | F_BR},
-	{"button", F_SKIP}, {"canvas", F_SKIP}, {"caption", F_BLOCK},
-	{"center", F_BLOCK}, {"col", F_VOID}, {"dd", F_BLOCK},
+	{"button", F_SKIP}, {"canvas", F_SKIP}, {"caption", F_BLOCK | F_HARD},
+	{"center", F_BLOCK}, {"col", F_VOID}, {"dd", F_BLOCK | F_HARD | F_AUTO},
 	{"details", F_BLOCK}, {"dialog", F_SKIP}, {"div", F_BLOCK},
-	{"dl", F_BLOCK}, {"dt", F_BLOCK}, {"embed", F_VOID},
-	{"fieldset", F_BLOCK}, {"figcaption", F_BLOCK}, {"figure", F_BLOCK},
-	{"footer", F_SKIP}, {"form", F_SKIP}, {"h1", F_BLOCK | F_H1},
-	{"h2", F_BLOCK}, {"h3", F_BLOCK}, {"h4", F_BLOCK},
-	{"h5", F_BLOCK}, {"h6", F_BLOCK}, {"head", F_BLOCK | F_KEEP},
+	{"dl", F_BLOCK}, {"dt", F_BLOCK | F_HARD | F_AUTO}, {"embed", F_VOID},
+	{"fieldset", F_BLOCK}, {"figcaption", F_BLOCK | F_HARD}, {"figure", F_BLOCK},
+	{"footer", F_SKIP}, {"form", F_SKIP}, {"h1", F_BLOCK | F_H1 | F_HARD},
+	{"h2", F_BLOCK | F_HARD}, {"h3", F_BLOCK | F_HARD}, {"h4", F_BLOCK | F_HARD},
+	{"h5", F_BLOCK | F_HARD}, {"h6", F_BLOCK | F_HARD}, {"head", F_BLOCK | F_KEEP},
 	{"header", F_SKIP}, {"hr", F_VOID | F_BLOCK}, {"html", F_BLOCK | F_KEEP},
 	{"iframe", F_SKIP}, {"img", F_VOID}, {"input", F_VOID},
-	{"legend", F_BLOCK}, {"li", F_BLOCK}, {"link", F_VOID},
+	{"legend", F_BLOCK | F_HARD}, {"li", F_BLOCK | F_HARD | F_AUTO}, {"link", F_VOID},
 	{"main", F_BLOCK | F_KEEP}, {"menu", F_SKIP}, {"meta", F_VOID},
 	{"nav", F_SKIP}, {"noscript", F_SKIP}, {"object", F_SKIP},
-	{"ol", F_BLOCK}, {"option", F_SKIP}, {"p", F_BLOCK},
+	{"ol", F_BLOCK | F_HARD}, {"option", F_SKIP}, {"p", F_BLOCK | F_AUTO},
 	{"param", F_VOID}, {"pre", F_BLOCK | F_PRE}, {"script", F_SKIP | F_RAW},
 	{"section", F_BLOCK}, {"select", F_SKIP}, {"source", F_VOID},
-	{"style", F_SKIP | F_RAW}, {"summary", F_BLOCK}, {"svg", F_SKIP},
-	{"table", F_BLOCK}, {"tbody", F_BLOCK}, {"td", F_CELL},
+	{"style", F_SKIP | F_RAW}, {"summary", F_BLOCK | F_HARD}, {"svg", F_SKIP},
+	{"table", F_BLOCK | F_HARD}, {"tbody", F_BLOCK}, {"td", F_CELL | F_AUTO},
 	{"template", F_SKIP}, {"textarea", F_SKIP | F_RAW}, {"tfoot", F_BLOCK},
-	{"th", F_CELL}, {"thead", F_BLOCK}, {"title", F_RAW | F_TITLE},
-	{"tr", F_BLOCK}, {"track", F_VOID}, {"ul", F_BLOCK},
+	{"th", F_CELL | F_AUTO}, {"thead", F_BLOCK}, {"title", F_RAW | F_TITLE},
+	{"tr", F_BLOCK | F_HARD | F_AUTO}, {"track", F_VOID}, {"ul", F_BLOCK | F_HARD},
 	{"video", F_SKIP}, {"wbr", F_VOID},
 };
 
@@ -60,6 +62,8 @@ static const char *const noise_attr[] = {
 	"newsletter", "related", "advert",    "promo",   "sidebar", "breadcrumb",
 	"subscribe", "popup",   "modal",      "outbrain", "taboola", "captcha", "paywall",
 };
+
+#define BYLINE_MAX 120 /* longer "author" blocks are biographies: dropped */
 
 typedef struct tag {
 	char name[16];
@@ -74,7 +78,8 @@ typedef struct st {
 	char skip[16];   /* element whose contents are being dropped */
 	unsigned skip_n; /* nesting of that element */
 	int pre, space;
-	char *h1, *title;
+	int h1_tried; /* one look for </h1> only: unclosed <h1>s stay linear */
+	char *h1, *title, *byline;
 } st;
 
 static unsigned el_flags(const char *name)
@@ -98,6 +103,12 @@ static int is_sp(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/* A class or id containing one of these holds the byline: kept as
+ * metadata, dropped from the text. */
+static const char *const byline_attr[] = {"byline", "author"};
+
+enum { NOISE = 1, BYLINE = 2 };
+
 static int noisy_value(const char *v, size_t n)
 {
 	char low[256];
@@ -106,9 +117,12 @@ static int noisy_value(const char *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		low[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] | 0x20 : v[i]);
 	low[n] = 0;
+	for (size_t i = 0; i < sizeof byline_attr / sizeof byline_attr[0]; i++)
+		if (strstr(low, byline_attr[i]))
+			return BYLINE;
 	for (size_t i = 0; i < sizeof noise_attr / sizeof noise_attr[0]; i++)
 		if (strstr(low, noise_attr[i]))
-			return 1;
+			return NOISE;
 	return 0;
 }
 
@@ -144,8 +158,10 @@ static size_t attrs(const char *s, size_t len, size_t i, tag *t)
 			ve = i;
 		}
 		if ((alen == 5 && strncasecmp(s + an, "class", 5) == 0) ||
-		    (alen == 2 && strncasecmp(s + an, "id", 2) == 0))
-			t->noisy |= noisy_value(s + vs, ve - vs);
+		    (alen == 2 && strncasecmp(s + an, "id", 2) == 0)) {
+			int v = noisy_value(s + vs, ve - vs);
+			t->noisy = v > t->noisy ? v : t->noisy;
+		}
 	}
 	return i < len ? i + 1 : len;
 }
@@ -199,6 +215,14 @@ static size_t find_close(const char *s, size_t len, size_t i, const char *name)
 	return len;
 }
 
+/* Past the closing tag of a raw-text element (script, style...). */
+static size_t skip_raw(const char *s, size_t len, const tag *t)
+{
+	size_t c = find_close(s, len, t->end, t->name);
+	const char *gt = c < len ? memchr(s + c, '>', len - c) : NULL;
+	return gt ? (size_t)(gt - s) + 1 : len;
+}
+
 /* Text of s[a..b) with tags removed, references decoded, white space
  * collapsed; malloc'd, NULL when empty. */
 static char *capture(const char *s, size_t a, size_t b)
@@ -233,18 +257,20 @@ static char *capture(const char *s, size_t a, size_t b)
 	return r;
 }
 
+/* Line break (para 0), paragraph break (1: "\n\n") or hard paragraph
+ * break (2: "\n\n\n", never rejoined by the line pass). */
 static void brk(st *x, size_t at, int para)
 {
 	cn_tb *o = x->out;
 	x->space = 0;
 	cn_tb_rtrim(o, " ");
-	if (!o->len || (o->len >= 2 && o->s[o->len - 1] == '\n' && o->s[o->len - 2] == '\n'))
+	if (!o->len)
 		return;
-	uint32_t raw = x->in->map[at];
-	int nl = o->s[o->len - 1] == '\n';
-	if (!nl)
-		cn_tb_putc(o, '\n', raw);
-	if (para || nl)
+	size_t nl = 0;
+	while (nl < 3 && nl < o->len && o->s[o->len - 1 - nl] == '\n')
+		nl++;
+	size_t want = para == 2 ? 3 : para == 1 ? 2 : nl ? 2 : 1;
+	for (uint32_t raw = x->in->map[at]; nl < want; nl++)
 		cn_tb_putc(o, '\n', raw);
 }
 
@@ -271,9 +297,11 @@ static void text_char(st *x, size_t *ip)
 		*ip = i + n;
 		return;
 	}
-	/* copy the run up to the next byte that needs a decision */
+	/* copy the run up to the next byte that needs a decision (a single
+	 * space between words needs none) */
 	size_t j = i + 1;
-	while (j < len && s[j] != '<' && s[j] != '&' && !is_sp(s[j]))
+	while (j < len && s[j] != '<' && s[j] != '&' &&
+	       (!is_sp(s[j]) || (s[j] == ' ' && j + 1 < len && !is_sp(s[j + 1]) && s[j + 1] != '<')))
 		j++;
 	cn_tb_copy(o, s + i, x->in->map + i, j - i);
 	*ip = j;
@@ -281,15 +309,16 @@ static void text_char(st *x, size_t *ip)
 
 /* While inside a dropped region only tags of the same name matter (and an
  * article <h1> kept in a <header>). */
-static void skipped_tag(st *x, const tag *t, size_t at)
+static void skipped_tag(st *x, const tag *t)
 {
 	if (strcmp(t->name, x->skip) == 0) {
 		x->skip_n += t->closing ? -1u : 1u;
 		return;
 	}
-	if ((t->flags & F_H1) && !t->closing && !x->h1 && strcmp(x->skip, "header") == 0)
+	if ((t->flags & F_H1) && !t->closing && !x->h1_tried && strcmp(x->skip, "header") == 0) {
+		x->h1_tried = 1;
 		x->h1 = capture(x->in->s, t->end, find_close(x->in->s, x->in->len, t->end, "h1"));
-	(void)at;
+	}
 }
 
 static size_t open_tag(st *x, const tag *t, size_t at)
@@ -297,25 +326,32 @@ static size_t open_tag(st *x, const tag *t, size_t at)
 	const char *s = x->in->s;
 	size_t len = x->in->len;
 	if (t->flags & F_RAW) {
-		size_t c = find_close(s, len, t->end, t->name);
 		if ((t->flags & F_TITLE) && !x->title)
-			x->title = capture(s, t->end, c);
-		const char *gt = c < len ? memchr(s + c, '>', len - c) : NULL;
-		return gt ? (size_t)(gt - s) + 1 : len;
+			x->title = capture(s, t->end, find_close(s, len, t->end, t->name));
+		return skip_raw(s, len, t);
+	}
+	if (t->noisy == BYLINE && !(t->flags & (F_KEEP | F_VOID)) && !x->byline) {
+		char *b = capture(s, t->end, find_close(s, len, t->end, t->name));
+		if (b && strlen(b) <= BYLINE_MAX)
+			x->byline = b;
+		else
+			free(b);
 	}
 	if (((t->flags & F_SKIP) || (t->noisy && !(t->flags & F_KEEP))) && !(t->flags & F_VOID)) {
 		snprintf(x->skip, sizeof x->skip, "%s", t->name);
 		x->skip_n = 1;
 		return t->end;
 	}
-	if ((t->flags & F_H1) && !x->h1)
+	if ((t->flags & F_H1) && !x->h1_tried) {
+		x->h1_tried = 1;
 		x->h1 = capture(s, t->end, find_close(s, len, t->end, "h1"));
+	}
 	if (t->flags & F_PRE)
 		x->pre++;
 	if (t->flags & F_BR)
 		brk(x, at, 0);
 	else if (t->flags & F_BLOCK)
-		brk(x, at, 1);
+		brk(x, at, t->flags & F_HARD ? 2 : 1);
 	else if (t->flags & F_CELL)
 		x->space = 1;
 	return t->end;
@@ -326,7 +362,7 @@ static void close_tag(st *x, const tag *t, size_t at)
 	if ((t->flags & F_PRE) && x->pre)
 		x->pre--;
 	if (t->flags & F_BLOCK)
-		brk(x, at, 1);
+		brk(x, at, t->flags & F_HARD ? 2 : 1);
 	else if (t->flags & F_CELL)
 		x->space = 1;
 }
@@ -343,10 +379,12 @@ static void strip_site(char *t)
 		const char *rest = p + sl;
 		const char *next = strstr(rest, seps[k]);
 		size_t second = next ? (size_t)(next - rest) : strlen(rest);
-		if (first >= second)
+		if (first >= second) {
 			*p = 0;
-		else
-			memmove(t, rest, second), t[second] = 0;
+		} else {
+			memmove(t, rest, second);
+			t[second] = 0;
+		}
 		return;
 	}
 }
@@ -385,7 +423,7 @@ int cn_html_sniff(const char *s, size_t len)
 	return hits >= 2;
 }
 
-cr_err cn_html_strip(const cn_tb *in, cn_tb *out, char **title)
+cr_err cn_html_strip(const cn_tb *in, cn_tb *out, char **title, char **byline)
 {
 	st x = {.in = in, .out = out};
 	const char *s = in->s;
@@ -394,10 +432,15 @@ cr_err cn_html_strip(const cn_tb *in, cn_tb *out, char **title)
 	for (size_t i = 0; i < len && !out->oom;) {
 		tag t;
 		if (s[i] == '<' && parse_tag(s, len, i, &t)) {
-			if (x.skip_n) {
+			if (x.skip_n == 1 && (t.flags & F_AUTO) && !t.closing && strcmp(t.name, x.skip) == 0) {
+				x.skip_n = 0; /* "<p class=share>...<p>": the dropped one ended */
+				i = open_tag(&x, &t, i);
+			} else if (x.skip_n) {
 				if (t.name[0])
-					skipped_tag(&x, &t, i);
+					skipped_tag(&x, &t);
 				i = t.end;
+				if ((t.flags & F_RAW) && !t.closing) /* "<nav>" inside a script is not a tag */
+					i = skip_raw(s, len, &t);
 			} else if (!t.name[0]) {
 				i = t.end;
 			} else if (t.closing) {
@@ -415,10 +458,12 @@ cr_err cn_html_strip(const cn_tb *in, cn_tb *out, char **title)
 	}
 	cn_tb_rtrim(out, " \n");
 	*title = pick_title(&x);
+	*byline = x.byline;
 	cr_err e = out->oom ? (out->max && out->len >= out->max ? CR_ETOOBIG : CR_ENOMEM) : CR_OK;
 	if (e) {
 		free(*title);
-		*title = NULL;
+		free(*byline);
+		*title = *byline = NULL;
 	}
 	return e;
 }

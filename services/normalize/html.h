@@ -11,8 +11,10 @@
 
 /* Strip in into out. *title receives a malloc'd title from the first <h1>
  * outside dropped regions, else from <title> without its site suffix, or
- * NULL. Errors: CR_ENOMEM, CR_ETOOBIG (out's cap). */
-cr_err cn_html_strip(const cn_tb *in, cn_tb *out, char **title);
+ * NULL; *byline the text of the first element whose class or id names the
+ * byline or author ("Par Jean Dupont", as written), or NULL.
+ * Errors: CR_ENOMEM, CR_ETOOBIG (out's cap). */
+cr_err cn_html_strip(const cn_tb *in, cn_tb *out, char **title, char **byline);
 
 /* Cheap guess: does this text look like HTML? */
 int cn_html_sniff(const char *s, size_t len);

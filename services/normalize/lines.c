@@ -12,14 +12,16 @@
 #include "normalize/boiler.h"
 #include "common/buf.h"
 
-/* A comment/related-articles heading ends the article only once this many
- * bytes of text were kept (before that it is page furniture: dropped). */
+/* A comment/related-articles heading ends the article only in the second
+ * half of the text and once this many bytes of text were kept (elsewhere it
+ * is an inline box or page furniture: the line alone is dropped). */
 #define CUT_AFTER 80
 
 typedef struct ln {
 	size_t a, b;      /* trimmed line in the input */
 	unsigned cps;     /* length in code points */
 	int blank_before; /* a paragraph break separates it from the previous line */
+	int hard_before;  /* two or more blank lines: never rejoined */
 } ln;
 
 typedef struct doc {
@@ -41,8 +43,8 @@ static const char *const hy_before[] = {
 	"anti", "ex", "non", "post", "vice", "sous", "demi", "semi", "mi", "auto", "pro", "extra",
 	"ultra", "self", "well", "long", "short", "high", "low", "state", "so", "after", "avant",
 	"arri\xC3\xA8re", "contre", "grand", "porte", "garde", "sud", "nord", "est", "ouest",
-	"peut", "c'est", "celui", "celle", "ceux", "soi", "quelques", "non", "co", "euro", "franco",
-	"afro", "sino", "russo", "germano", "anglo", "maroco", "top", "full", "e", "a", "t",
+	"peut", "celui", "celle", "ceux", "soi", "quelques", "euro", "franco", "afro", "sino",
+	"russo", "germano", "anglo", "maroco", "top", "full", "e",
 };
 
 static uint32_t cp_at(const char *s, size_t n, size_t i)
@@ -200,6 +202,8 @@ static int joins(const doc *d, size_t i)
 {
 	const ln *l = &d->v[i], *nx = &d->v[i + 1];
 	int lower = starts_lower(d, nx);
+	if (nx->hard_before)
+		return 0;
 	if (lower && (ends_hyphen(d, l) || !ends_terminal(d, l)))
 		return 1;
 	if (nx->blank_before)
@@ -255,13 +259,13 @@ static cr_err collect(doc *d, cr_buf *meta)
 		while (b > a && s[b - 1] == ' ')
 			b--;
 		if (a == b) {
-			blank = 1;
+			blank++;
 			continue;
 		}
 		const char *m;
 		size_t ml;
 		cn_bp kind = cn_boiler_classify(s + a, b - a, &m, &ml);
-		if (kind == CN_BP_CUT && kept >= CUT_AFTER)
+		if (kind == CN_BP_CUT && kept >= CUT_AFTER && a >= len / 2)
 			break;
 		if ((kind == CN_BP_BYLINE || kind == CN_BP_CREDIT) && meta->len < 400)
 			add_meta(meta, m, ml);
@@ -274,6 +278,7 @@ static cr_err collect(doc *d, cr_buf *meta)
 		for (size_t k = a; k < b; k++)
 			l->cps += ((unsigned char)s[k] & 0xC0) != 0x80;
 		l->blank_before = blank && d->n > 1;
+		l->hard_before = blank >= 2 && d->n > 1;
 		blank = 0;
 		kept += b - a;
 	}
@@ -314,7 +319,9 @@ static void emit(doc *d, cn_tb *out)
 
 cr_err cn_lines_build(const cn_tb *in, cn_tb *out, char **byline)
 {
-	doc d = {.in = in, .lookups = 256};
+	/* at most 256 word searches, and no more than ~64 MB scanned in all */
+	size_t budget = in->len ? (64u << 20) / in->len : 256;
+	doc d = {.in = in, .lookups = budget < 256 ? (int)budget : 256};
 	cr_buf meta;
 	cr_buf_init(&meta, 1024);
 	*byline = NULL;

@@ -7,7 +7,8 @@
 
 #include "normalize/tb.h"
 
-/* in: text with "\n" line breaks (blank lines = paragraph breaks).
+/* in: text with "\n" line breaks (a blank line = a paragraph break, two or
+ * more = a hard one that is never rejoined as a page break).
  * out: paragraphs separated by exactly "\n\n", no leading/trailing space.
  * *byline: malloc'd "Author; Photo : X" or NULL.
  * Errors: CR_ENOMEM, CR_ETOOBIG. */

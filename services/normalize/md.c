@@ -45,10 +45,14 @@ static int is_rule(const char *s, size_t a, size_t b, char c)
 	return n >= 3;
 }
 
+#define SPAN_MAX 2048 /* links and code spans longer than this are text */
+
 /* End of the bracketed run starting at s[i] == open, within [i, b). */
 static size_t match(const char *s, size_t i, size_t b, char open, char close)
 {
 	int depth = 0;
+	if (b - i > SPAN_MAX)
+		b = i + SPAN_MAX;
 	for (size_t k = i; k < b; k++) {
 		if (s[k] == '\\') {
 			k++;
@@ -123,7 +127,8 @@ static void inline_md(const cn_tb *in, size_t a, size_t b, cn_tb *out)
 		} else if (c == '`') {
 			for (k = i; k < b && s[k] == '`'; k++)
 				;
-			const char *endp = memmem(s + k, b - k, s + i, k - i);
+			size_t lim = b - k > SPAN_MAX ? k + SPAN_MAX : b;
+			const char *endp = memmem(s + k, lim - k, s + i, k - i);
 			e = endp ? (size_t)(endp - s) : 0;
 			if (!e) {
 				cn_tb_copy(out, s + i, in->map + i, k - i);
@@ -153,14 +158,18 @@ static void inline_md(const cn_tb *in, size_t a, size_t b, cn_tb *out)
 	}
 }
 
-static void para_break(cn_tb *out, uint32_t raw)
+/* Paragraph break; hard (three newlines) around headings and list items,
+ * which the line pass never rejoins. */
+static void para_break(cn_tb *out, uint32_t raw, int hard)
 {
 	cn_tb_rtrim(out, " \t");
-	if (!out->len || (out->len >= 2 && out->s[out->len - 1] == '\n' && out->s[out->len - 2] == '\n'))
+	if (!out->len)
 		return;
-	if (out->s[out->len - 1] != '\n')
+	size_t nl = 0, want = hard ? 3 : 2;
+	while (nl < 3 && nl < out->len && out->s[out->len - 1 - nl] == '\n')
+		nl++;
+	for (; nl < want; nl++)
 		cn_tb_putc(out, '\n', raw);
-	cn_tb_putc(out, '\n', raw);
 }
 
 static size_t skip_sp(const char *s, size_t i, size_t b, size_t max)
@@ -227,7 +236,7 @@ static void text_line(const cn_tb *in, size_t a, size_t e, cn_tb *out, char **ti
 	if (drop)
 		return;
 	if (block)
-		para_break(out, in->map[a]);
+		para_break(out, in->map[a], 1);
 	if (level) /* closing hashes of "## Title ##" */
 		while (e > ts && (s[e - 1] == '#' || s[e - 1] == ' ' || s[e - 1] == '\t'))
 			e--;
@@ -241,7 +250,7 @@ static void text_line(const cn_tb *in, size_t a, size_t e, cn_tb *out, char **ti
 	if (level == 1 && !*title)
 		*title = dup_trim(out->s + at, out->len - at);
 	if (level)
-		para_break(out, in->map[a]);
+		para_break(out, in->map[a], 1);
 	else
 		cn_tb_putc(out, '\n', e < in->len ? in->map[e] : in->map[a]);
 }
@@ -262,7 +271,7 @@ cr_err cn_md_strip(const cn_tb *in, cn_tb *out, char **title)
 		uint32_t raw = in->map[a];
 		if (e - t >= 3 && (strncmp(s + t, "```", 3) == 0 || strncmp(s + t, "~~~", 3) == 0)) {
 			fence = !fence;
-			para_break(out, raw);
+			para_break(out, raw, 1);
 		} else if (fence) {
 			cn_tb_copy(out, s + a, in->map + a, e - a);
 			cn_tb_putc(out, '\n', raw);
@@ -270,11 +279,11 @@ cr_err cn_md_strip(const cn_tb *in, cn_tb *out, char **title)
 			/* setext heading: the line above is a level-1 title */
 			if (!*title)
 				*title = dup_trim(out->s + line_at, out->len - line_at);
-			para_break(out, raw);
+			para_break(out, raw, 1);
 			line_at = (size_t)-1;
 		} else if (is_blank(s, a, e) || is_rule(s, a, e, '-') || is_rule(s, a, e, '*') ||
 			   is_rule(s, a, e, '_')) {
-			para_break(out, raw);
+			para_break(out, raw, !is_blank(s, a, e));
 			line_at = (size_t)-1;
 		} else {
 			text_line(in, a, e, out, title, &line_at);
@@ -290,17 +299,36 @@ cr_err cn_md_strip(const cn_tb *in, cn_tb *out, char **title)
 	return CR_OK;
 }
 
+/* Markdown evidence at the start of a line, scored. */
+static int bol_marks(const char *s, size_t i, size_t n)
+{
+	static const struct {
+		const char *mark;
+		int score;
+	} marks[] = {
+		{"# ", 2}, {"## ", 2}, {"### ", 2}, {"- ", 1}, {"* ", 1}, {"> ", 1}, {"```", 2},
+		{"===", 2}, {"---", 1}, {"|--", 2}, {"| --", 2}, {"1. ", 1},
+	};
+	for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+		size_t ml = strlen(marks[k].mark);
+		if (n - i >= ml && memcmp(s + i, marks[k].mark, ml) == 0)
+			return marks[k].score;
+	}
+	if (s[i] == '[') { /* reference definition "[id]: url" */
+		const char *e = memchr(s + i, ']', n - i < 64 ? n - i : 64);
+		return e && (size_t)(e - s) + 1 < n && e[1] == ':' ? 2 : 0;
+	}
+	return 0;
+}
+
 int cn_md_sniff(const char *s, size_t len)
 {
 	size_t n = len < 4096 ? len : 4096;
 	int hits = 0;
-	for (size_t i = 0; i < n; i++) {
-		int bol = i == 0 || s[i - 1] == '\n';
-		if (bol && s[i] == '#' && i + 1 < n && (s[i + 1] == '#' || s[i + 1] == ' '))
-			hits += 2;
-		else if (bol && (s[i] == '-' || s[i] == '*' || s[i] == '>') && i + 1 < n && s[i + 1] == ' ')
-			hits++;
-		else if (s[i] == ']' && i + 1 < n && s[i + 1] == '(')
+	for (size_t i = 0; i < n && hits < 3; i++) {
+		if (i == 0 || s[i - 1] == '\n')
+			hits += bol_marks(s, i, n);
+		if (s[i] == ']' && i + 1 < n && (s[i + 1] == '(' || s[i + 1] == '['))
 			hits += 2;
 		else if (s[i] == '*' && i + 1 < n && s[i + 1] == '*')
 			hits++;

@@ -16,11 +16,13 @@
 #include "normalize/md.h"
 #include "normalize/chars.h"
 #include "normalize/lines.h"
+#include "normalize/boiler.h"
 #include "normalize/lang.h"
 #include "normalize/sent.h"
 
 #define TITLE_MAX 1024
-#define LANG_SHORT 400 /* below this many bytes of text the title helps CLD2 */
+#define LANG_SHORT 400   /* below this many bytes of text the title helps CLD2 */
+#define LANG_SAMPLE 4096 /* bytes of a long text CLD2 reads */
 
 enum kind { K_PLAIN, K_HTML, K_MD };
 static const char *const kind_names[] = {"text/plain", "text/html", "text/markdown"};
@@ -101,19 +103,21 @@ static int has_text(const char *s, size_t n)
 	return 0;
 }
 
-/* Title through the same character cleanup, on one line; NULL if empty. */
+/* Title through the same decoding (references too) and character cleanup,
+ * on one line; NULL if empty. */
 static char *clean_title(const char *t)
 {
 	if (!t)
 		return NULL;
 	size_t n = strnlen(t, TITLE_MAX);
-	cn_tb a, b;
+	cn_tb a, b, c;
 	cn_tb_init(&a, 0);
 	cn_tb_init(&b, 0);
+	cn_tb_init(&c, 0);
 	cn_enc_result enc;
 	char why[8], *r = NULL;
 	if (cn_enc_decode(t, n, NULL, &a, &enc, why, sizeof why) == CR_OK && a.len &&
-	    cn_chars_clean(&a, &b) == CR_OK && b.len) {
+	    plain(&a, &c) == CR_OK && c.len && cn_chars_clean(&c, &b) == CR_OK && b.len) {
 		size_t k = 0;
 		for (size_t i = 0; i < b.len; i++) {
 			char c = b.s[i] == '\n' ? ' ' : b.s[i];
@@ -127,6 +131,7 @@ static char *clean_title(const char *t)
 	}
 	cn_tb_fini(&a);
 	cn_tb_fini(&b);
+	cn_tb_fini(&c);
 	return r;
 }
 
@@ -170,24 +175,47 @@ static cr_err sentences(const cn_input *in, const cn_enc_result *enc, const cn_t
 	return e;
 }
 
-static void language(const cn_input *in, const cn_tb *t, cn_doc *out)
+/* Start of the UTF-8 character containing s[i]. */
+static size_t char_start(const char *s, size_t i)
 {
-	char *buf = NULL;
-	const char *s = t->s;
-	size_t n = t->len;
-	if (n < LANG_SHORT && out->title) {
-		size_t tl = strlen(out->title);
-		buf = malloc(tl + 2 + n);
-		if (buf) {
-			memcpy(buf, out->title, tl);
-			buf[tl] = '\n';
-			memcpy(buf + tl + 1, t->s, n);
-			s = buf;
-			n += tl + 1;
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+/* What CLD2 reads: short texts with their title (it helps), long ones as
+ * a piece of the start and a piece of the middle (a long text costs no
+ * more than LANG_SAMPLE bytes, and an odd opening does not decide alone). */
+static char *lang_sample(const cn_tb *t, const char *title, size_t *n)
+{
+	size_t tl = title ? strlen(title) : 0;
+	char *b = NULL;
+	if (t->len < LANG_SHORT && tl) {
+		if ((b = malloc(tl + 1 + t->len)) != NULL) {
+			memcpy(b, title, tl);
+			b[tl] = '\n';
+			memcpy(b + tl + 1, t->s, t->len);
+			*n = tl + 1 + t->len;
+		}
+	} else if (t->len > LANG_SAMPLE) {
+		size_t half = LANG_SAMPLE / 2, a = char_start(t->s, half);
+		size_t m = char_start(t->s, t->len / 2), me = char_start(t->s, m + half);
+		if ((b = malloc(a + 1 + (me - m))) != NULL) {
+			memcpy(b, t->s, a);
+			b[a] = '\n';
+			memcpy(b + a + 1, t->s + m, me - m);
+			*n = a + 1 + (me - m);
 		}
 	}
-	cn_lang_detect(s, n, in->lang_hint, out->lang, &out->lang_conf);
-	free(buf);
+	return b;
+}
+
+static void language(const cn_input *in, const cn_tb *t, cn_doc *out)
+{
+	size_t n = t->len;
+	char *sample = lang_sample(t, out->title, &n);
+	cn_lang_detect(sample ? sample : t->s, sample ? n : t->len, in->lang_hint, out->lang, &out->lang_conf);
+	free(sample);
 	/* CLD2 cannot tell: the submitter's hint is better than nothing */
 	size_t hl = in->lang_hint ? strlen(in->lang_hint) : 0;
 	if (strcmp(out->lang, "und") == 0 && hl >= 2 && hl <= 3) {
@@ -196,22 +224,95 @@ static void language(const cn_input *in, const cn_tb *t, cn_doc *out)
 	}
 }
 
-/* Markup pass: picks the reader, fills *title from the markup. */
-static cr_err markup(const cn_input *in, const cn_tb *t0, cn_tb *t1, int kind, char **title)
+/* Markup pass: picks the reader, fills *title (and *byline) from the markup. */
+static cr_err markup(const cn_tb *t0, cn_tb *t1, int kind, char **title, char **byline)
 {
-	*title = NULL;
+	*title = *byline = NULL;
 	if (kind == K_HTML)
-		return cn_html_strip(t0, t1, title);
+		return cn_html_strip(t0, t1, title, byline);
 	if (kind == K_MD)
 		return cn_md_strip(t0, t1, title);
-	(void)in;
 	return plain(t0, t1);
+}
+
+/* The byline from the markup goes first ("Par " cut off, characters
+ * cleaned), then what the line pass found. */
+static cr_err merge_byline(cn_doc *out, const char *mb)
+{
+	const char *name;
+	size_t nl;
+	char *clean = clean_title(mb);
+	if (!clean)
+		return CR_OK;
+	if (cn_boiler_classify(clean, strlen(clean), &name, &nl) == CN_BP_BYLINE) {
+		memmove(clean, name, nl);
+		clean[nl] = 0;
+	}
+	size_t cl = strlen(clean), ol = out->byline ? strlen(out->byline) : 0;
+	if (out->byline && strstr(out->byline, clean)) {
+		free(clean);
+		return CR_OK;
+	}
+	char *b = realloc(clean, cl + (ol ? ol + 3 : 0) + 1);
+	if (!b) {
+		free(clean);
+		return CR_ENOMEM;
+	}
+	if (ol)
+		snprintf(b + cl, ol + 3 + 1, "; %s", out->byline);
+	free(out->byline);
+	out->byline = b;
+	return CR_OK;
+}
+
+/* Encoding, markup, characters, lines: the raw bytes become clean
+ * paragraphs in *res (its map pointing into the raw input). */
+static cr_err clean(const cn_input *in, cn_doc *out, cn_enc_result *enc, cn_tb *res, char **mtitle,
+		    char *why, size_t whylen)
+{
+	char charset[32], *mbyline = NULL;
+	size_t max = 3 * in->len + 64;
+	cn_tb a, b;
+	cn_tb_init(&a, max);
+	cn_tb_init(&b, max);
+	int kind = parse_type(in->content_type, charset, sizeof charset);
+	cr_err e = cn_enc_decode(in->raw, in->len, charset[0] ? charset : NULL, &a, enc, why, whylen);
+	if (e)
+		goto out;
+	if (!has_text(a.s, a.len)) {
+		e = fail(why, whylen, CR_EEMPTY, "empty body: no letters or digits");
+		goto out;
+	}
+	if (kind == K_HTML && !memchr(a.s, '<', a.len))
+		kind = K_PLAIN; /* mislabelled plain text: keep its line structure */
+	if (kind < 0)
+		kind = cn_html_sniff(a.s, a.len) ? K_HTML : cn_md_sniff(a.s, a.len) ? K_MD : K_PLAIN;
+	out->encoding = enc->name;
+	out->content_type = kind_names[kind];
+	out->repaired = enc->repaired;
+	if ((e = markup(&a, &b, kind, mtitle, &mbyline)) != CR_OK)
+		goto out;
+	if (!has_text(b.s, b.len)) {
+		e = fail(why, whylen, CR_EEMPTY, "no text left after removing markup");
+		goto out;
+	}
+	a.len = 0; /* reused for the character pass */
+	a.s[0] = 0;
+	if ((e = cn_chars_clean(&b, &a)) != CR_OK)
+		goto out;
+	if ((e = cn_lines_build(&a, res, &out->byline)) == CR_OK && mbyline)
+		e = merge_byline(out, mbyline);
+out:
+	free(mbyline);
+	cn_tb_fini(&a);
+	cn_tb_fini(&b);
+	return e;
 }
 
 cr_err cn_normalize(const cn_input *in, cn_doc *out, char *why, size_t whylen)
 {
-	cn_tb t0, t1;
-	char charset[32], *mtitle = NULL;
+	cn_tb t;
+	char *mtitle = NULL;
 	cn_enc_result enc;
 	cr_err e;
 	memset(out, 0, sizeof *out);
@@ -225,57 +326,29 @@ cr_err cn_normalize(const cn_input *in, cn_doc *out, char *why, size_t whylen)
 	}
 	if (in->len == 0)
 		return fail(why, whylen, CR_EEMPTY, "empty body");
-	size_t max = 3 * in->len + 64;
-	cn_tb_init(&t0, max);
-	cn_tb_init(&t1, max);
-	int kind = parse_type(in->content_type, charset, sizeof charset);
-	e = cn_enc_decode(in->raw, in->len, charset[0] ? charset : NULL, &t0, &enc, why, whylen);
-	if (e)
-		goto out;
-	if (!has_text(t0.s, t0.len)) {
-		e = fail(why, whylen, CR_EEMPTY, "empty body: no letters or digits");
-		goto out;
-	}
-	if (kind < 0)
-		kind = cn_html_sniff(t0.s, t0.len) ? K_HTML : cn_md_sniff(t0.s, t0.len) ? K_MD : K_PLAIN;
-	out->encoding = enc.name;
-	out->content_type = kind_names[kind];
-	out->repaired = enc.repaired;
-	if ((e = markup(in, &t0, &t1, kind, &mtitle)) != CR_OK)
-		goto out;
-	if (!has_text(t1.s, t1.len)) {
-		e = fail(why, whylen, CR_EEMPTY, "no text left after removing markup");
-		goto out;
-	}
-	cn_tb_fini(&t0);
-	cn_tb_init(&t0, max);
-	if ((e = cn_chars_clean(&t1, &t0)) != CR_OK)
-		goto out;
-	cn_tb_fini(&t1);
-	cn_tb_init(&t1, max);
-	if ((e = cn_lines_build(&t0, &t1, &out->byline)) != CR_OK)
+	cn_tb_init(&t, 3 * in->len + 64);
+	if ((e = clean(in, out, &enc, &t, &mtitle, why, whylen)) != CR_OK)
 		goto out;
 	out->title = clean_title(in->title && in->title[0] ? in->title : mtitle);
 	if (out->title)
-		drop_title_para(&t1, out->title);
-	if (!has_text(t1.s, t1.len)) {
+		drop_title_para(&t, out->title);
+	if (!has_text(t.s, t.len)) {
 		e = fail(why, whylen, CR_EEMPTY, "no text left after removing boilerplate");
 		goto out;
 	}
-	language(in, &t1, out);
-	if ((e = sentences(in, &enc, &t1, out)) != CR_OK)
+	language(in, &t, out);
+	if ((e = sentences(in, &enc, &t, out)) != CR_OK)
 		goto out;
-	out->len = t1.len;
-	out->text = t1.s;
-	t1.s = NULL;
+	out->len = t.len;
+	out->text = t.s;
+	t.s = NULL;
 out:
 	if (e == CR_ENOMEM && why && whylen && !why[0])
 		snprintf(why, whylen, "out of memory");
 	if (e == CR_ETOOBIG && why && whylen && !why[0])
 		snprintf(why, whylen, "text grew past its limit while decoding");
 	free(mtitle);
-	cn_tb_fini(&t0);
-	cn_tb_fini(&t1);
+	cn_tb_fini(&t);
 	if (e)
 		cn_doc_fini(out);
 	return e;

@@ -29,8 +29,9 @@ typedef struct cn_doc {
 	char *text;                /* clean UTF-8, NFC; paragraphs separated by "\n\n" */
 	size_t len;
 	char *title;               /* NULL when none */
-	char *byline;              /* NULL when none */
-	char lang[8];              /* ISO 639-1, or "und" */
+	char *byline;              /* NULL when none; "Author; Photo : Credit" */
+	char lang[8];              /* ISO 639-1, or "und" (or lang_hint, conf 0.1,
+				      when the text cannot tell) */
 	float lang_conf;           /* 0..1 */
 	const char *encoding;      /* static: "utf-8", "windows-1252", "iso-8859-15", ... */
 	const char *content_type;  /* static: the type used */
@@ -39,10 +40,13 @@ typedef struct cn_doc {
 	size_t nsents;
 } cn_doc;
 
-/* Normalize one article. On success fills *out (free with cn_doc_fini).
- * Errors: CR_ETOOBIG (over CN_MAX_INPUT), CR_EEMPTY (nothing left after
- * cleanup), CR_EENCODING (binary, not text), CR_ENOMEM. On error `why` holds
- * a one-line reason for the dead letter and *out needs no cleanup. */
+/* Normalize one article. On success fills *out (free with cn_doc_fini);
+ * there is then at least one sentence, and sentences are in text order.
+ * Errors: CR_ETOOBIG (over CN_MAX_INPUT, refused before reading the bytes),
+ * CR_EEMPTY (empty, white space, markup or boilerplate only), CR_EENCODING
+ * (binary, not text: NUL bytes or many control bytes), CR_EINVAL (no
+ * input), CR_ENOMEM. On error `why` holds a one-line reason for the dead
+ * letter and *out needs no cleanup. */
 cr_err cn_normalize(const cn_input *in, cn_doc *out, char *why, size_t whylen);
 
 void cn_doc_fini(cn_doc *d);

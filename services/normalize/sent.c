@@ -68,7 +68,7 @@ static int is_upper_ascii(char c)
 static int abbreviation(const char *s, size_t lo, size_t i)
 {
 	size_t a = i;
-	while (a > lo && !strchr(" ([\"'\n", s[a - 1]))
+	while (a > lo && i - a < 16 && !strchr(" ([\"'\n", s[a - 1]))
 		a--;
 	size_t n = i - a;
 	if (n == 0)
@@ -100,6 +100,7 @@ typedef struct sp {
 	const char *s;
 	size_t len;     /* paragraph end */
 	size_t qend;    /* inside a quotation until here (index of its closing mark) */
+	size_t noq;     /* a search for a closing mark failed up to here: none before */
 	cn_sentence *v;
 	size_t n, cap;
 } sp;
@@ -195,8 +196,9 @@ static size_t wide_stop(const char *s, size_t n, size_t i)
 	return 0;
 }
 
-/* Candidate boundary at s[i]: returns where the sentence ends (> i) or 0. */
-static size_t boundary(sp *x, size_t start, size_t i)
+/* Candidate boundary at s[i]: returns where the sentence ends (> i) or 0;
+ * *run is the end of the punctuation run, which needs no second look. */
+static size_t boundary(sp *x, size_t start, size_t i, size_t *run)
 {
 	const char *s = x->s;
 	size_t w = (unsigned char)s[i] >= 0x80 ? wide_stop(s, x->len, i) : 0;
@@ -205,6 +207,7 @@ static size_t boundary(sp *x, size_t start, size_t i)
 	if (s[i] != '.' && s[i] != '!' && s[i] != '?')
 		return 0;
 	size_t j = past_closers(x, i);
+	*run = j;
 	if (j < x->len && s[j] != ' ' && s[j] != '\n')
 		return 0;
 	if (x->qend && x->qend >= j)
@@ -240,14 +243,18 @@ static int split_para(sp *x, size_t a)
 {
 	const char *s = x->s;
 	size_t start = a;
-	x->qend = 0;
+	x->qend = x->noq = 0;
 	for (size_t i = a; i < x->len; i++) {
 		if (x->qend && i > x->qend)
 			x->qend = 0;
-		if (!x->qend && (s[i] == '"' || is_guillemet_open(s, x->len, i)))
+		if (!x->qend && i >= x->noq && (s[i] == '"' || is_guillemet_open(s, x->len, i))) {
 			x->qend = quote_end(x, i);
+			if (!x->qend) /* unbalanced: no second search over the same stretch */
+				x->noq = i + QUOTE_MAX < x->len ? i + QUOTE_MAX : x->len;
+		}
 		unsigned char c = (unsigned char)s[i];
-		size_t e = (c == '.' || c == '!' || c == '?' || c >= 0xD8) ? boundary(x, start, i) : 0;
+		size_t run = i;
+		size_t e = (c == '.' || c == '!' || c == '?' || c >= 0xD8) ? boundary(x, start, i, &run) : 0;
 		if (!e && i - start >= CN_SENT_MAX)
 			e = cut_point(s, start, i);
 		if (e) {
@@ -257,6 +264,8 @@ static int split_para(sp *x, size_t a)
 			i = e - 1;
 			if (x->qend && x->qend < e)
 				x->qend = 0;
+		} else if (run > i + 1 && (!x->qend || x->qend >= run)) {
+			i = run - 1; /* "......": one look per run */
 		}
 	}
 	return push(x, start, x->len);

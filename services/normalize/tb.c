@@ -99,7 +99,8 @@ size_t cn_utf8_enc(uint32_t cp, char *b)
 cr_err cn_tb_putcp(cn_tb *t, uint32_t cp, uint32_t raw)
 {
 	char b[4];
-	return cn_tb_put(t, b, cn_utf8_enc(cp, b), raw);
+	size_t n = cn_utf8_enc(cp, b);
+	return cn_tb_put(t, b, n, raw);
 }
 
 void cn_tb_rtrim(cn_tb *t, const char *set)

@@ -60,3 +60,13 @@ for s in svc:
     cmd = svc[s].get("command") or []
     check("command-" + s, len(cmd) > 0 and cmd[0] == "courant-" + s, repr(cmd))
 '
+# the image the compose file names is built by a two-stage Debian 12 Dockerfile
+df=$root/deploy/Dockerfile
+if [[ $(grep -cE '^FROM debian:12(-slim)?( |$)' "$df" 2>/dev/null) == 2 ]] && grep -q '^FROM debian:12-slim' "$df"; then
+	echo "PASS $T:dockerfile-two-stage"
+else
+	echo "FAIL $T:dockerfile-two-stage: $df should build on debian:12 and run on debian:12-slim"
+fi
+for lib in libzmq5 libprotobuf-c1 liblmdb0 libcld2-0 libutf8proc2 libstemmer0d; do
+	if grep -q "$lib" "$df"; then echo "PASS $T:runtime-$lib"; else echo "FAIL $T:runtime-$lib: missing from $df"; fi
+done

@@ -30,14 +30,15 @@ for svc in store ingest relay normalize extract; do
 #!/usr/bin/env bash
 data=\$2
 [[ -e \$data/stubborn-$svc ]] && trap '' TERM   # an ignored signal stays ignored across exec
-echo "level=info svc=$svc msg=ready instance=\$COURANT_INSTANCE" >&2
+echo "level=info svc=$svc msg=ready instance=\$COURANT_INSTANCE args=\$*" >&2
 exec -a "courant-$svc \$*" sleep 3600
 EOS
 	chmod +x "$fake/courant-$svc"
 done
 
 log=$tmp/up.log
-"$COURANT" up --data "$data" --bin "$fake" --workers 2 --grace 1 2>"$log" &
+"$COURANT" up --data "$data" --bin "$fake" --workers 2 --grace 1 \
+	--events-endpoint tcp://127.0.0.1:7999 --query-endpoint=ipc://$tmp/q.sock 2>"$log" &
 up_pid=$!
 
 check all-ready wait_for 10 log_has "$log" 'svc=up msg=ready services=7'
@@ -45,6 +46,7 @@ order=$(grep -oE 'msg=started service=[a-z0-9-]+' "$log" | sed 's/.*service=//' 
 check start-order [ "$order" = "store ingest relay normalize-1 normalize-2 extract-1 extract-2 " ]
 check pidfile [ "$(cat "$data/run/up.pid")" = "$up_pid" ]
 check forwards-child-lines log_has "$log" 'svc=relay msg=ready'
+check passes-data-and-endpoints log_has "$log" "svc=extract msg=ready instance=extract-2 args=--data $(cd "$data" && pwd) --events-endpoint tcp://127.0.0.1:7999 --query-endpoint=ipc://$tmp/q.sock\$"
 
 # kill -9 one worker: it is restarted with a new pid
 old=$(started_pid "$log" normalize-1)
@@ -52,6 +54,11 @@ kill -9 "$old"
 check restart-logged wait_for 10 log_has "$log" 'msg=restarting service=normalize-1 in_ms=100'
 check restarted wait_for 10 eval '[[ -n $(started_pid "$log" normalize-1) && $(started_pid "$log" normalize-1) != "$old" ]]'
 check exited-logged log_has "$log" "msg=exited service=normalize-1 pid=$old status=signal:9"
+# dying again soon after a restart doubles the delay (100, 200, 400 ms ...)
+old=$(started_pid "$log" normalize-1)
+kill -9 "$old"
+check backoff-doubles wait_for 10 log_has "$log" 'msg=restarting service=normalize-1 in_ms=200 restarts=2'
+check restarted-again wait_for 10 eval '[[ $(started_pid "$log" normalize-1) != "$old" ]]'
 
 # a second up on the same data directory is refused, quickly, with a reason
 "$COURANT" up --data "$data" --bin "$fake" 2>"$tmp/second.err"

@@ -122,6 +122,25 @@ static void test_markdown(void)
 	free(raw);
 }
 
+static void test_markdown_details(void)
+{
+	/* setext title, escapes, reference links, inline code, intraword '_',
+	 * ordered lists, a table, a code fence, a quote, a reference definition */
+	cn_doc d;
+	char *raw;
+	T_EQ_INT(run_file("details.md", NULL, &d, &raw), CR_OK);
+	T_EQ_STR(d.content_type, "text/markdown");
+	T_EQ_STR(d.title, "Sommet de l'Union africaine");
+	T_EQ_STR(d.text, "Les dirigeants se sont réunis à Addis-Abeba* pour un sommet extraordinaire consacré "
+			 "au snake_case et à la_paix.\n\nPremier point : la sécurité au Sahel.\n\n"
+			 "Deuxième point : le commerce.\n\nPays Voix\n\nTogo 12\n\n"
+			 "code ignoré ? non, gardé\n\nCitation du président.");
+	T_EQ_INT(d.nsents, 7);
+	T_EQ_STR(raw_sent(raw, &d, 2), "Deuxième point : le commerce.");
+	cn_doc_fini(&d);
+	free(raw);
+}
+
 static void test_seed_markdown(void)
 {
 	/* the corpus seed: "Lire aussi" inside bold, a page break mid-sentence */
@@ -141,6 +160,8 @@ static void test_seed_markdown(void)
 	T_OK(strstr(d.text, "Yawa") == NULL);
 	T_OK(strstr(d.text, "qui pourront permettre de résoudre la crise") != NULL);
 	T_OK(strncmp(d.text, "Le Togo et le Mali entretiennent", 32) == 0);
+	T_EQ_STR(d.byline, "La Rédaction"); /* the closing signature is metadata */
+	T_OK(strstr(d.text, "Rédaction") == NULL);
 	cn_doc_fini(&d);
 	free(raw);
 }
@@ -322,7 +343,7 @@ static void test_unbalanced_quote(void)
 static void test_boilerplate_lines(void)
 {
 	const char *in = "Accueil\n"
-			 "Par Marie-Claire Dubois, publié le 4 mars 2024\n"
+			 "Par Marie-Claire Dubois le 4 mars 2024\n"
 			 "Photo : AFP\n"
 			 "Le Premier ministre a présenté sa démission au chef de l'État lundi soir, après une "
 			 "semaine de crise politique au sein de la majorité présidentielle.\n"
@@ -353,15 +374,19 @@ static void test_english_boilerplate(void)
 			 "<p>Share on Twitter</p><p>Read more: Kenya and Uganda sign deal</p>"
 			 "<p>Advertisement</p><p>Shares of the state airline rose after the announcement.</p>"
 			 "<div class=\"newsletter-box\"><p>Get our daily briefing</p></div>"
+			 "<nav><script>document.write('<nav>');</script><a>Home</a></nav>"
+			 "<div class=\"post-author\"><a href=\"/a/jd\">Jane Doe</a></div>"
+			 "<p>The minister is expected to meet his counterpart in Nairobi.</p>"
 			 "<h3>Leave a Reply</h3><p>Great article!</p>";
 	cn_doc d;
 	T_EQ_INT(run(in, strlen(in), NULL, NULL, &d), CR_OK);
 	T_EQ_STR(d.content_type, "text/html");
-	T_EQ_STR(d.byline, "John Smith");
+	T_EQ_STR(d.byline, "Jane Doe; John Smith"); /* the marked-up author first */
 	T_EQ_STR(d.lang, "en");
 	T_EQ_STR(d.text, "The president will travel to Nairobi next week for talks on the regional trade "
 			 "agreement, officials said on Tuesday.\n\n"
-			 "Shares of the state airline rose after the announcement.");
+			 "Shares of the state airline rose after the announcement.\n\n"
+			 "The minister is expected to meet his counterpart in Nairobi.");
 	cn_doc_fini(&d);
 }
 
@@ -373,7 +398,7 @@ static void test_html_details(void)
 			 "<body><!-- <p>hidden</p> --><p data-x=\"a > b\">Les chefs d&#146;&Eacute;tat "
 			 "se r&eacute;unissent &agrave; Addis-Abeba.</p>"
 			 "<table><tr><td>Pays</td><td>Voix</td></tr><tr><td>Togo</td><td>12</td></tr></table>"
-			 "<p>Fin du sommet &amp c&eacute;r&eacute;monie</p><p>Texte <b";
+			 "<p class=share-links>Partager<p>Fin du sommet &amp c&eacute;r&eacute;monie</p><p>Texte <b";
 	cn_doc d;
 	T_EQ_INT(run(in, strlen(in), NULL, NULL, &d), CR_OK);
 	T_EQ_STR(d.title, "Sommet de l'UA - Addis-Abeba");
@@ -382,16 +407,41 @@ static void test_html_details(void)
 	cn_doc_fini(&d);
 }
 
+static void test_html_lists_not_rejoined(void)
+{
+	/* list items and headings are never glued as a page break would be,
+	 * while a paragraph cut by an ad block is */
+	const char *in = "<p>Les pays suivants ont vot\xc3\xa9 contre la r\xc3\xa9solution</p><ul><li>le Togo</li>"
+			 "<li>le B\xc3\xa9nin</li></ul><h2>les suites</h2><p>Le texte sera examin\xc3\xa9 par</p>"
+			 "<div class=\"advert\">Pub</div><p>la commission la semaine prochaine.</p>";
+	cn_doc d;
+	T_EQ_INT(run(in, strlen(in), NULL, NULL, &d), CR_OK);
+	T_EQ_STR(d.text, "Les pays suivants ont voté contre la résolution\n\nle Togo\n\nle Bénin\n\n"
+			 "les suites\n\nLe texte sera examiné par la commission la semaine prochaine.");
+	cn_doc_fini(&d);
+}
+
 static void test_given_title_wins(void)
 {
 	const char *in = "<h1>Titre de la page</h1><p>Le texte de l'article commence ici et continue "
 			 "assez longtemps pour que la langue soit claire.</p>";
 	cn_doc d;
-	T_EQ_INT(run(in, strlen(in), "text/html", "Titre\xc2\xa0" "donn\xc3\xa9  par le scraper", &d), CR_OK);
-	T_EQ_STR(d.title, "Titre donné par le scraper");
+	T_EQ_INT(run(in, strlen(in), "text/html", "Titre\xc2\xa0" "donn\xc3\xa9  par l&#39;outil", &d), CR_OK);
+	T_EQ_STR(d.title, "Titre donné par l'outil");
 	/* the <h1> is not the title here, so it stays in the text */
 	T_EQ_STR(d.text, "Titre de la page\n\nLe texte de l'article commence ici et continue assez "
 			 "longtemps pour que la langue soit claire.");
+	cn_doc_fini(&d);
+}
+
+static void test_mislabelled_html(void)
+{
+	/* declared HTML without a single tag: read as plain text, lines kept */
+	const char *in = "Premier paragraphe du texte.\nDeuxième paragraphe, tout aussi court.\n";
+	cn_doc d;
+	T_EQ_INT(run(in, strlen(in), "text/html; charset=utf-8", NULL, &d), CR_OK);
+	T_EQ_STR(d.content_type, "text/plain");
+	T_EQ_STR(d.text, "Premier paragraphe du texte.\n\nDeuxième paragraphe, tout aussi court.");
 	cn_doc_fini(&d);
 }
 
@@ -404,6 +454,17 @@ static void test_utf8_repair(void)
 	T_EQ_STR(d.encoding, "utf-8");
 	T_EQ_INT(d.repaired, 2);
 	T_EQ_STR(d.text, "Le député a vot\xef\xbf\xbd la loi \xef\xbf\xbd hier à l'Assemblée nationale.");
+	cn_doc_fini(&d);
+}
+
+static void test_c1_mojibake(void)
+{
+	/* Windows-1252 bytes decoded as Latin-1 then encoded as UTF-8 (U+0092,
+	 * U+0080, U+009C): read as the characters they were */
+	const char *in = "Le co\xc3\xbbt de l\xc2\x92op\xc3\xa9ration atteint 5 \xc2\x80, \xc2\x9cuvre commune.";
+	cn_doc d;
+	T_EQ_INT(run(in, strlen(in), NULL, NULL, &d), CR_OK);
+	T_EQ_STR(d.text, "Le coût de l'opération atteint 5 €, œuvre commune.");
 	cn_doc_fini(&d);
 }
 
@@ -491,6 +552,7 @@ int main(void)
 {
 	T_RUN(test_html_page);
 	T_RUN(test_markdown);
+	T_RUN(test_markdown_details);
 	T_RUN(test_seed_markdown);
 	T_RUN(test_plain_english);
 	T_RUN(test_hard_wrap);
@@ -504,8 +566,11 @@ int main(void)
 	T_RUN(test_boilerplate_lines);
 	T_RUN(test_english_boilerplate);
 	T_RUN(test_html_details);
+	T_RUN(test_html_lists_not_rejoined);
 	T_RUN(test_given_title_wins);
+	T_RUN(test_mislabelled_html);
 	T_RUN(test_utf8_repair);
+	T_RUN(test_c1_mojibake);
 	T_RUN(test_utf16);
 	T_RUN(test_bad_input);
 	T_RUN(test_short_text_language);

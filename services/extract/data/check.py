@@ -100,6 +100,13 @@ def main():
                 if (code, l) not in caps:
                     errors.append('places.tsv: %s has no %s capital' % (code, l))
         counts('places.tsv', [(l, k) for _, l, k, _, _ in pl])
+        # a place spelt like a state name of another state would mislead
+        ctext = collections.defaultdict(set)
+        for c, l, k, t, _ in ctry:
+            ctext[fold(t)].add(c)
+        for c, l, k, t, _ in pl:
+            if ctext.get(fold(t), {c}) != {c}:
+                warnings.append('places.tsv: %s %r is also a country entry of %s' % (c, t, sorted(ctext[fold(t)])))
 
     if os.path.exists(os.path.join(HERE, 'orgs.tsv')):
         orgs = []
