@@ -25,7 +25,7 @@ FUZZ_CXX     ?= clang++
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -g -O1 -Wall -Wextra $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
                 -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-FUZZ_CPPFLAGS := -D_GNU_SOURCE -I$(BUILD)/gen -Iservices -Itests/fuzz
+FUZZ_CPPFLAGS := -D_GNU_SOURCE -I$(BUILD)/gen -Iservices -Itests/fuzz -MMD -MP
 
 # Sources and link closure per target (the cli's input reader is one file of cli).
 FUZZ_SRCS_input   = services/cli/input.c $(call lib_srcs,common)
@@ -82,3 +82,5 @@ $(BUILD)/tests/test_fuzz_$(1): $(BUILD)/obj/fuzz/replay_$(1).o $(BUILD)/obj/fuzz
 	$$(CC) $$^ $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
+
+-include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)

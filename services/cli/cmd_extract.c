@@ -22,7 +22,7 @@ static void usage(FILE *f)
 
 /* Short texts defeat the statistical detector: fall back on counting the
  * commonest function words of the two languages the extractor knows. */
-static const char *guess_lang(const char *t, size_t n)
+static const char *guess_lang(const char *t, size_t n, int *margin)
 {
 	static const char *const fr[] = {" le ", " la ", " les ", " des ", " et ", " du ", " un ", " une ", " est ", " a ", NULL};
 	static const char *const en[] = {" the ", " and ", " of ", " to ", " in ", " is ", " was ", " with ", " on ", NULL};
@@ -39,6 +39,7 @@ static const char *guess_lang(const char *t, size_t n)
 		for (const char *p = low; (p = strstr(p, en[i])); p++)
 			ce++;
 	free(low);
+	*margin = cf > ce ? cf - ce : ce - cf;
 	return cf > ce ? "fr" : ce > cf ? "en" : NULL;
 }
 
@@ -51,11 +52,12 @@ static cr_err one(const cx_engine *eng, const ci_article *a, const char *hint, c
 	cr_err e = cn_normalize(&in, &doc, why, wl);
 	if (e)
 		return e;
-	if (!doc.lang[0] || !strcmp(doc.lang, "und")) {
-		const char *g = guess_lang(doc.text, doc.len);
-		if (g)
-			snprintf(doc.lang, sizeof doc.lang, "%s", g);
-	}
+	/* one-line texts: the detector's statistics are thin, the function words clear */
+	int margin = 0;
+	const char *g = guess_lang(doc.text, doc.len, &margin);
+	if (g && (!doc.lang[0] || !strcmp(doc.lang, "und") ||
+	          (doc.len < 400 && margin >= 2 && (!strcmp(doc.lang, "fr") || !strcmp(doc.lang, "en")))))
+		snprintf(doc.lang, sizeof doc.lang, "%s", g);
 	cx_input xi = {.id = a->id, .title = doc.title, .published = a->published, .lang = doc.lang,
 	               .text = doc.text, .len = doc.len};
 	cx_result *res = NULL;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/await.h"
 #include "cli/cli.h"
@@ -36,7 +37,8 @@ typedef struct submit {
 	char **wait_ids;           /* ids to wait for */
 	size_t nwait, wait_cap;
 	size_t accepted, duplicates, refused, stored, dead;
-	uint64_t last_progress_us, timeout_us;
+	uint64_t last_progress_us, timeout_us, last_shown_us;
+	int tty;                   /* stderr is a terminal: show a progress line */
 } submit;
 
 static void usage(FILE *f)
@@ -207,6 +209,16 @@ static void pump(submit *s, long ms)
 	}
 }
 
+static void progress(submit *s, int final)
+{
+	uint64_t now = cr_mono_us();
+	if (!s->tty || (!final && now - s->last_shown_us < 250000u))
+		return;
+	s->last_shown_us = now;
+	fprintf(stderr, "\r\033[Kaccepted %zu  duplicates %zu  refused %zu  in flight %zu%s", s->accepted,
+		s->duplicates, s->refused, s->busy, final ? "\n" : "");
+}
+
 static int stalled(submit *s)
 {
 	return cr_mono_us() - s->last_progress_us > s->timeout_us;
@@ -242,6 +254,7 @@ static int send_all(submit *s, ci_reader *r)
 			ci_article_fini(&a);
 		}
 		pump(s, 100);
+		progress(s, 0);
 		if (s->busy && stalled(s)) {
 			fprintf(stderr, "courant submit: no answer from ingest for %llu s (is it running?)\n",
 				(unsigned long long)(s->timeout_us / 1000000u));
@@ -296,9 +309,11 @@ int cmd_submit(int argc, char **argv)
 	cr_zsignals();
 	s.timeout_us = (uint64_t)(timeout * 1e6);
 	s.last_progress_us = cr_mono_us();
+	s.tty = isatty(STDERR_FILENO);
 	s.slots = calloc(s.window, sizeof *s.slots);
 	if (s.slots && (s.sock = cr_zsocket(ZMQ_DEALER, ep.submit, 0, 2 * (int)s.window, 0, &e)) != NULL &&
 	    send_all(&s, r) == 0) {
+		progress(&s, 1);
 		rc = s.refused ? 1 : 0;
 		if (wait && s.nwait && !cr_zstopping())
 			if (ca_await(s.wait_ids, s.nwait, ep.query, s.timeout_us, &s.stored, &s.dead) != 0 || s.dead)

@@ -94,19 +94,24 @@ int cr_worker_salvage_id(const void *frame, size_t len, char *id, size_t idlen, 
 cr_err cr_worker_run(const cr_worker_cfg *c)
 {
 	void *in = NULL, *out = NULL;
+	cr_zwatch watch = {0};
 	cr_err e = CR_OK;
 	cr_zmsg m;
 
 	if (!(in = cr_zsocket(ZMQ_PULL, c->in_ep, c->bind, c->hwm, 0, &e)) ||
 	    !(out = cr_zsocket(ZMQ_PUSH, c->out_ep, c->bind, c->hwm, 2000, &e)))
 		goto out;
+	if (!c->bind && (e = cr_zwatch_start(&watch, in, c->in_ep)) != CR_OK)
+		goto out;
 	cr_info("ready", "in=%s out=%s", c->in_ep, c->out_ep);
 	while (!cr_zstopping()) {
-		zmq_pollitem_t it = {in, 0, ZMQ_POLLIN, 0};
+		zmq_pollitem_t it[2] = {{in, 0, ZMQ_POLLIN, 0}, {watch.mon, 0, ZMQ_POLLIN, 0}};
 		if (cr_counters_beat(c->counters, out, 0) == CR_EINTR)
 			break;
-		if (cr_zpoll(&it, 1, 1000) <= 0)
+		if (cr_zpoll(it, watch.mon ? 2 : 1, 1000) <= 0)
 			continue;
+		if (it[1].revents & ZMQ_POLLIN)
+			cr_zwatch_handle(&watch);
 		while (!cr_zstopping() && cr_zrecv(in, &m, ZMQ_DONTWAIT) == CR_OK) {
 			/* a multipart frame is not ours: hand over the last part and
 			 * let the handler's validation count it */
@@ -120,6 +125,7 @@ cr_err cr_worker_run(const cr_worker_cfg *c)
 	cr_counters_beat(c->counters, out, 1);
 	cr_info("stopping", NULL);
 out:
+	cr_zwatch_stop(&watch);
 	cr_zclose(&in);
 	cr_zclose(&out);
 	cr_zctx_term();

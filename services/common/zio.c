@@ -3,6 +3,8 @@
 #include "common/zio.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +167,50 @@ int cr_zpoll(zmq_pollitem_t *items, int n, long timeout_ms)
 	if (rc < 0 || stop_flag)
 		return -1;
 	return rc;
+}
+
+cr_err cr_zwatch_start(cr_zwatch *w, void *sock, const char *endpoint)
+{
+	char addr[64];
+	cr_err e;
+	memset(w, 0, sizeof *w);
+	w->sock = sock;
+	snprintf(w->endpoint, sizeof w->endpoint, "%s", endpoint);
+	snprintf(addr, sizeof addr, "inproc://cr-watch-%p", sock);
+	if (zmq_socket_monitor(sock, addr, ZMQ_EVENT_DISCONNECTED) != 0)
+		return cr_err_from_errno(zmq_errno());
+	if (!(w->mon = cr_zsocket(ZMQ_PAIR, addr, 0, 100, 0, &e)))
+		return e;
+	return CR_OK;
+}
+
+void cr_zwatch_handle(cr_zwatch *w)
+{
+	cr_zmsg m;
+	int dropped = 0;
+	while (cr_zrecv(w->mon, &m, ZMQ_DONTWAIT) == CR_OK) {
+		if (m.n >= 1 && cr_zmsg_size(&m, 0) >= 2) {
+			uint16_t ev;
+			memcpy(&ev, cr_zmsg_data(&m, 0), 2);
+			dropped |= ev == ZMQ_EVENT_DISCONNECTED;
+		}
+		cr_zmsg_close(&m);
+	}
+	if (!dropped)
+		return;
+	/* fresh session: the old one may be gone for good (see zio.h) */
+	zmq_disconnect(w->sock, w->endpoint);
+	if (zmq_connect(w->sock, w->endpoint) == 0)
+		w->reconnects++;
+	cr_info("reconnect", "endpoint=%s n=%u", w->endpoint, w->reconnects);
+}
+
+void cr_zwatch_stop(cr_zwatch *w)
+{
+	if (w->sock)
+		zmq_socket_monitor(w->sock, NULL, 0);
+	cr_zclose(&w->mon);
+	w->sock = NULL;
 }
 
 unsigned long long cr_now_us(void)

@@ -52,6 +52,21 @@ static inline size_t cr_zmsg_size(cr_zmsg *m, int i) { return zmq_msg_size(&m->p
  * when interrupted by a signal or when stopping. */
 int cr_zpoll(zmq_pollitem_t *items, int n, long timeout_ms);
 
+/* libzmq (4.3) never reconnects a connecting socket after a protocol error,
+ * and a frame over ZMQ_MAXMSGSIZE is one: a single oversized junk frame
+ * would cut a worker off for good. A watch monitors such a socket and, when
+ * the connection drops, disconnects and connects it again. */
+typedef struct cr_zwatch {
+	void *sock, *mon;
+	char endpoint[256];
+	unsigned reconnects;
+} cr_zwatch;
+
+cr_err cr_zwatch_start(cr_zwatch *w, void *sock, const char *endpoint);
+/* Call when w->mon is readable (poll it with ZMQ_POLLIN). */
+void cr_zwatch_handle(cr_zwatch *w);
+void cr_zwatch_stop(cr_zwatch *w);
+
 /* Wall clock and monotonic time in microseconds. */
 unsigned long long cr_now_us(void);
 unsigned long long cr_mono_us(void);

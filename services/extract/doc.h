@@ -47,7 +47,7 @@ enum { G_COUNTRY = 1, G_PLACE, G_ORG, G_TITLE, G_WORD, G_CAL };
 enum { K_NAME = 1, K_ADJ, K_PREFIX, K_CAPITAL, K_CITY, K_REGION, K_ACRONYM,
        K_HONORIFIC, K_RANK, K_ROLE };
 enum { W_NEG = 1, W_HYPO, W_FUT, W_DEMO, W_PRON, W_PAIRNUM, W_PAIRNOUN, W_LOC, W_AGENT,
-       W_STOP, W_PART, W_SKIP, W_CLAUSE };
+       W_STOP, W_PART, W_SKIP, W_CLAUSE, W_NONNAME, W_BACKREF, W_LIGHT };
 enum { C_MONTH = 1, C_WDAY, C_REL, C_UNIT, C_DAY };
 enum { CASE_ANY = 0, CASE_CAP, CASE_EXACT };
 
@@ -150,6 +150,8 @@ typedef struct cx_doc {
 	const char *top[2];   /* the two most mentioned states */
 	int top_n[2];         /* their mention counts */
 	int last_ev, last_ev_sent; /* the event most recently emitted or merged */
+	const uint32_t *sb;   /* the caller's sentence bounds (cx_input), for Event.sentence */
+	size_t nsb;
 } cx_doc;
 
 static inline const char *cx_fold(const cx_doc *d, int i)
@@ -164,8 +166,8 @@ void cx_lexicon_destroy(cx_lexicon **l);
  * *is_prefix tells whether longer keys start with it. */
 int cx_lexicon_find(const cx_lexicon *l, const char *key, size_t n, int *is_prefix);
 const cx_val *cx_lexicon_val(const cx_lexicon *l, int i);
-/* Display name of a state (its first name line), or the code itself. */
-const char *cx_state_name(const cx_lexicon *l, const char *code);
+/* Display name of a state in the language (1 fr, 2 en, 0 any), or the code itself. */
+const char *cx_state_name(const cx_lexicon *l, const char *code, int lang);
 /* Longest gazetteer match starting at token i accepted by `want(v)`; returns
  * the value index and sets *end, or -1. */
 int cx_lexicon_match(const cx_lexicon *l, const cx_doc *d, int i, int lim,

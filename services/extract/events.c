@@ -58,9 +58,29 @@ static int anaphoric_role(const cx_doc *d, const cx_ment *m)
 	return 1;
 }
 
+/* "le ministre", "the king": the state of the last person named with that
+ * role before it, else the focal actor. */
+static const char *role_holder(const cx_doc *d, const cx_ment *m, const char *focal)
+{
+	const char *role = m->v->code ? m->v->code : NULL;
+	if (!role)
+		return focal;
+	size_t n = strlen(role);
+	for (int k = m->tb - 1; k >= 0; k--) {
+		int pi = d->tok_person[k];
+		if (pi < 0 || !*d->persons[pi].country)
+			continue;
+		if (!strncmp(d->persons[pi].role, role, n))
+			return d->persons[pi].country;
+	}
+	return focal;
+}
+
 static int collect(const cx_doc *d, int s, const char *focal, party *p)
 {
-	int n = 0;
+	int n = 0, has_state = 0;
+	for (int m = cx_first_ment(d, s); m < d->nment && d->ments[m].sent == s; m++)
+		has_state |= d->ments[m].cls == G_COUNTRY;
 	for (int k = d->sents[s].tb; k < d->sents[s].te; k++) {
 		if (d->toks[k].flags & TK_SKIP)
 			continue;
@@ -73,12 +93,14 @@ static int collect(const cx_doc *d, int s, const char *focal, party *p)
 				add_party(p, &n, m->code, k, 1, 0, 0, 1);
 			else if (m->cls == G_PLACE && m->kind == K_CAPITAL)
 				add_party(p, &n, m->code, k, 0, agent, 0, 0); /* "Alger a menacé": the capital for its state */
+			else if (m->cls == G_PLACE && m->kind == K_CITY && !has_state)
+				add_party(p, &n, m->code, k, 0, agent, 0, 0); /* "Accra signed with Abidjan" */
 			else if (m->cls == G_PLACE)
 				add_party(p, &n, m->code, k, 0, 0, 0, 1);
 			else if (m->cls == G_ORG && m->v->code && !strncmp(m->v->code, "IGO:", 4))
 				add_party(p, &n, m->v->code, k, 0, agent, 0, 0);
 			else if (m->cls == G_TITLE && m->kind == K_ROLE && focal && anaphoric_role(d, m))
-				add_party(p, &n, focal, k, 0, agent, 1, 0);
+				add_party(p, &n, role_holder(d, m, focal), k, 0, agent, 1, 0);
 			continue;
 		}
 		int pi = d->tok_person[k];
@@ -270,20 +292,30 @@ static int enough(const cx_ev *ev)
 
 /* An act with one state named and the other left implicit ("China rejected
  * the accusations") answers the event just reported that involves it. */
-static void from_discourse(const cx_doc *d, int s, cx_ev *ev)
+static void from_discourse(const cx_doc *d, int s, const cx_hit *h, cx_ev *ev)
 {
-	if (nstates(ev) != 1 || has_igo(ev) || d->last_ev < 0 || d->last_ev_sent < s - 1)
+	if (nstates(ev) != 1 || has_igo(ev) || d->last_ev < 0)
 		return;
-	const cx_ev *o = &d->evs[d->last_ev];
+	/* across sentences only when the object takes it up: "the accusations", "leur libération" */
+	int back = 0;
+	for (int k = h->e; k < h->e + 4 && k < d->sents[s].te && !back; k++)
+		back = cx_wordk(d, k, W_BACKREF) || (k < h->e + 2 && (cx_wordk(d, k, W_PRON) || cx_wordk(d, k, W_DEMO)));
 	const char *me = ev->nactor ? ev->actor[0] : ev->recip[0];
-	if (!has((char (*)[24])o->actor, o->nactor, me) && !has((char (*)[24])o->recip, o->nrecip, me))
-		return;
-	for (int i = 0; i < o->nactor; i++)
-		if (strcmp(o->actor[i], me) && is_state(o->actor[i]))
-			put(ev->recip, &ev->nrecip, o->actor[i]);
-	for (int i = 0; i < o->nrecip; i++)
-		if (strcmp(o->recip[i], me) && is_state(o->recip[i]))
-			put(ev->recip, &ev->nrecip, o->recip[i]);
+	for (int i = d->nev - 1; i >= 0; i--) {
+		const cx_ev *o = &d->evs[i];
+		if (o->sent < s - 2 || (o->sent != s && !back))
+			continue;
+		if (!has((char (*)[24])o->actor, o->nactor, me) && !has((char (*)[24])o->recip, o->nrecip, me))
+			continue;
+		for (int j = 0; j < o->nactor; j++)
+			if (strcmp(o->actor[j], me) && is_state(o->actor[j]))
+				put(ev->recip, &ev->nrecip, o->actor[j]);
+		for (int j = 0; j < o->nrecip; j++)
+			if (strcmp(o->recip[j], me) && is_state(o->recip[j]))
+				put(ev->recip, &ev->nrecip, o->recip[j]);
+		if (nstates(ev) > 1)
+			return;
+	}
 }
 
 /* In an article about two states, a cooperative act of one of them with no
@@ -300,19 +332,43 @@ static void bilateral(const cx_doc *d, cx_ev *ev)
 		put(ev->recip, &ev->nrecip, d->top[0]);
 }
 
+/* "contre la France", "against Russia", "devant l'ambassade de France": what a protest is aimed at */
+static int target(const cx_doc *d, int k)
+{
+	static const char *const w[] = {"contre", "against", "devant", "outside", "anti", "on", "sur", "into", NULL};
+	for (int j = k - 1; j >= 0 && j >= k - 5; j--)
+		for (int i = 0; w[i]; i++)
+			if (cx_is(d, j, w[i]))
+				return 1;
+	return 0;
+}
+
 /* One-sided acts (attacks, protests, repression): the named perpetrator and
  * its target, else one event per place it happened in. */
 static cr_err one_sided(cx_doc *d, int s, const cx_hit *h, const party *p, int np, int cs, int re, int re_all)
 {
 	const cx_trig *t = h->t;
 	int nominal = (t->flags & TF_N) || h->object;
+	/* "launched a cross-border incursion": the subject of a light verb acts */
+	for (int j = h->k - 1; j >= h->k - 5 && j >= cs && nominal && !h->object; j--)
+		if (cx_wordk(d, j, W_LIGHT))
+			nominal = 0;
 	cx_ev ev = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
+	/* "Israeli airstrikes", "frappes israéliennes": the adjective names the perpetrator */
+	for (int i = 0; i < np && nominal; i++)
+		if ((p[i].tok == h->k - 1 || p[i].tok == h->k - 2 || p[i].tok == h->e || p[i].tok == h->e + 1) &&
+		    cx_ment_at(d, p[i].tok, G_COUNTRY) && cx_ment_at(d, p[i].tok, G_COUNTRY)->kind == K_ADJ)
+			put(ev.actor, &ev.nactor, p[i].code);
 	for (int i = 0; i < np && !nominal; i++)
 		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].loc && !p[i].anaphor)
 			put(ev.actor, &ev.nactor, p[i].code);
 	if (ev.nactor) {
+		for (int i = 0; i < np && nominal; i++)
+			if (p[i].loc && p[i].tok > h->k && p[i].tok < re_all && !has(ev.actor, ev.nactor, p[i].code))
+				put(ev.recip, &ev.nrecip, p[i].code);
 		for (int i = 0; i < np; i++)
-			if (p[i].tok > h->k && p[i].tok < re && !p[i].agent && !has(ev.actor, ev.nactor, p[i].code))
+			if (p[i].tok > h->k && p[i].tok < re && !p[i].agent && !p[i].anaphor &&
+			    !has(ev.actor, ev.nactor, p[i].code))
 				put(ev.recip, &ev.nrecip, p[i].code);
 		finish(d, s, h->k, &ev, NULL);
 		return emit(d, &ev);
@@ -327,8 +383,17 @@ static cr_err one_sided(cx_doc *d, int s, const cx_hit *h, const party *p, int n
 			continue;
 		if ((right || left || (p[i].tok > h->k && p[i].tok < re_all)) && p[i].loc)
 			put(locs, &nlo, p[i].code);
-		else if (right && !p[i].agent && (nominal || !p[i].place))
+		else if (right && !p[i].agent && (nominal || !p[i].place) && (strcmp(h->type, "PROTEST") || target(d, p[i].tok)))
 			put(others, &not, p[i].code);
+	}
+	if (!nlo && !not && s > 0 && h->k - d->sents[s].tb <= 2 && nominal &&
+	    (!strcmp(h->type, "ASSAULT") || !strcmp(h->type, "PROTEST"))) {
+		/* "Les combats ont fait 400 morts": where the previous sentence was */
+		for (int m = cx_first_ment(d, s) - 1; m >= 0 && d->ments[m].sent == s - 1; m--)
+			if ((d->ments[m].cls == G_PLACE || d->ments[m].cls == G_COUNTRY) && d->ments[m].loc && d->ments[m].code) {
+				put(locs, &nlo, d->ments[m].code);
+				break;
+			}
 	}
 	for (int i = 0; i < (nlo ? nlo : not); i++) {
 		cx_ev one = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
@@ -343,12 +408,32 @@ static cr_err one_sided(cx_doc *d, int s, const cx_hit *h, const party *p, int n
 	return CR_OK;
 }
 
-static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, const char *focal, int poss, int re)
+/* "a été reçu par", "was received by": the host is the agent */
+static int passive(const cx_doc *d, const cx_hit *h)
+{
+	if (!(h->t->flags & TF_H) || h->k < 1)
+		return 0;
+	static const char *const aux[] = {"ete", "was", "were", "been", "being", NULL};
+	for (int w = 0; aux[w]; w++)
+		if (cx_is(d, h->k - 1, aux[w]))
+			return 1;
+	return 0;
+}
+
+static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, const char *focal, int poss, int re,
+                    int pass)
 {
 	const cx_trig *t = h->t;
 	char hosts[CX_MAX_PARTY][24], guests[CX_MAX_PARTY][24];
 	int nh = 0, ng = 0;
-	if (t->flags & TF_V) {
+	if (pass) {
+		for (int i = 0; i < np; i++)
+			if (p[i].tok > h->k && (p[i].agent || p[i].loc))
+				put(hosts, &nh, p[i].code);
+		for (int i = 0; i < np; i++)
+			if (p[i].tok < h->k && !p[i].loc && !p[i].place && !has(hosts, nh, p[i].code))
+				put(guests, &ng, p[i].code);
+	} else if (t->flags & TF_V) {
 		for (int i = 0; i < np; i++)
 			if (p[i].tok > h->k && p[i].tok < re && p[i].loc)
 				put(hosts, &nh, p[i].code);
@@ -413,23 +498,20 @@ static cr_err meeting(cx_doc *d, int s, const cx_hit *h, const party *p, int np,
 	return emit(d, &ev);
 }
 
-/* One trigger into events: parties split by side of the trigger. */
-static cr_err assign(cx_doc *d, int s, const cx_hit *h, party *p, int np, const char *focal, int next,
-                     int next_verb)
+/* Any other type: the subject (its own clause first) acts on what follows
+ * the trigger; one event with every recipient. */
+static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p, int np, const char *focal, int poss,
+                      int cs, int re, int next, int next_verb)
 {
 	const cx_trig *t = h->t;
 	int nominal = (t->flags & TF_N) != 0;
-	int poss = nominal && h->k > 0 && (cx_wordk(d, h->k - 1, W_PRON) || cx_wordk(d, h->k - 2, W_PRON));
-	/* what follows another trigger belongs to it ("condamné l'attaque contre l'armée malienne") */
-	int cs = cx_clause_start(d, h->k), re = cx_right_end(d, s, h->e, (t->flags & TF_A) ? d->ntok : next);
-	if (t->flags & TF_S)
-		return one_sided(d, s, h, p, np, cs, re, cx_right_end(d, s, h->e, d->ntok));
-	if ((t->flags & (TF_V | TF_H)) && !strcmp(h->type, "CONSULT"))
-		return visit(d, s, h, p, np, focal, poss, re);
-	if ((t->flags & TF_M) && !strcmp(h->type, "CONSULT"))
-		return meeting(d, s, h, p, np, focal, poss);
-	/* general: the subject (its own clause first) acts on what follows */
 	cx_ev ev = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
+	/* "..., qui l'accuse": a relative clause's subject is the party just before it */
+	if (cs > d->sents[s].tb && (cx_is(d, cs - 1, "qui") || cx_is(d, cs, "qui") || cx_is(d, cs - 1, "who") ||
+	                            cx_is(d, cs, "who") || cx_is(d, cs, "which")))
+		for (int i = np - 1; i >= 0 && !ev.nactor; i--)
+			if (p[i].tok < cs && !p[i].place && !p[i].loc && is_state(p[i].code))
+				put(ev.actor, &ev.nactor, p[i].code);
 	for (int i = 0; i < np; i++)
 		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].place && !p[i].loc)
 			put(ev.actor, &ev.nactor, p[i].code);
@@ -454,8 +536,8 @@ static cr_err assign(cx_doc *d, int s, const cx_hit *h, party *p, int np, const 
 	for (int i = 0; i < np; i++) {
 		if (p[i].tok <= h->k || p[i].tok >= re || has(ev.actor, ev.nactor, p[i].code) || (p[i].place && !p[i].loc))
 			continue;
-		/* a pronoun after the trigger ("their decision") only when nothing is named */
-		if (p[i].anaphor && named)
+		/* a pronoun after the trigger is a possessive ("their decision", "on its soil"), not a party */
+		if (p[i].anaphor && !p[i].loc)
 			continue;
 		if (p[i].loc && (nonloc || (p[i].place && nstates(&ev) + ev.nrecip >= 2)))
 			continue;
@@ -470,12 +552,21 @@ static cr_err assign(cx_doc *d, int s, const cx_hit *h, party *p, int np, const 
 		put(ev.actor, &ev.nactor, ev.recip[0]);
 		memmove(ev.recip, ev.recip + 1, sizeof ev.recip[0] * (size_t)(--ev.nrecip));
 	}
+	/* "condamné l'incursion de soldats libériens": the perpetrator of the act
+	 * that is the object, not its victims ("contre", "against") */
+	if (!ev.nrecip && !cooperative(h->type) && next < d->sents[s].te) {
+		int ne = cx_right_end(d, s, next + 1, d->ntok);
+		for (int i = 0; i < np; i++)
+			if (p[i].tok > next && p[i].tok < ne && !p[i].loc && !p[i].place && !p[i].anaphor &&
+			    !target(d, p[i].tok) && !has(ev.actor, ev.nactor, p[i].code))
+				put(ev.recip, &ev.nrecip, p[i].code);
+	}
 	if (nstates(&ev) == 1 && !has_igo(&ev) && !cooperative(h->type))
 		for (int i = 0; i < np; i++)
 			if (p[i].tok > h->k && (next_verb || p[i].tok < next) && !p[i].place && !p[i].anaphor &&
 			    is_state(p[i].code) && !has(ev.actor, ev.nactor, p[i].code))
 				put(ev.recip, &ev.nrecip, p[i].code);
-	from_discourse(d, s, &ev);
+	from_discourse(d, s, h, &ev);
 	bilateral(d, &ev);
 	if (((t->flags & TF_R) && !ev.nrecip) || !enough(&ev))
 		return CR_OK;
@@ -483,15 +574,55 @@ static cr_err assign(cx_doc *d, int s, const cx_hit *h, party *p, int np, const 
 	return emit(d, &ev);
 }
 
+/* One trigger into events: parties split by side of the trigger. */
+static cr_err assign(cx_doc *d, int s, const cx_hit *h, party *p, int np, const char *focal, int next,
+                     int next_verb)
+{
+	const cx_trig *t = h->t;
+	int nominal = (t->flags & TF_N) != 0;
+	int poss = nominal && h->k > 0 && (cx_wordk(d, h->k - 1, W_PRON) || cx_wordk(d, h->k - 2, W_PRON));
+	/* what follows another trigger belongs to it ("condamné l'attaque contre l'armée malienne") */
+	int own = (t->flags & TF_A) || cooperative(h->type);
+	int cs = cx_clause_start(d, h->k), re = cx_right_end(d, s, h->e, own ? d->ntok : next);
+	if (t->flags & TF_S)
+		return one_sided(d, s, h, p, np, cs, re, cx_right_end(d, s, h->e, d->ntok));
+	if ((t->flags & (TF_V | TF_H)) && !strcmp(h->type, "CONSULT"))
+		return visit(d, s, h, p, np, focal, poss, re, passive(d, h));
+	if ((t->flags & TF_M) && !strcmp(h->type, "CONSULT"))
+		return meeting(d, s, h, p, np, focal, poss);
+	return general(d, s, h, p, np, focal, poss, cs, re, next, next_verb);
+}
 
-static const char *sentence_focal(const cx_doc *d, int s, const char *focal)
+
+/* The focal actor after sentence s: its first person acting for a state
+ * (the usual subject), else the actor of its first directed event (subject
+ * continuity), else unchanged. */
+static const char *sentence_focal(const cx_doc *d, int s, const char *focal, int nev_before)
 {
 	for (int k = d->sents[s].tb; k < d->sents[s].te; k++) {
 		int pi = d->tok_person[k];
 		if (pi >= 0 && *d->persons[pi].country)
 			return d->persons[pi].country;
 	}
+	for (int i = nev_before; i < d->nev; i++)
+		if (d->evs[i].sent == s && d->evs[i].nactor == 1 && d->evs[i].nrecip && is_state(d->evs[i].actor[0]))
+			return d->evs[i].actor[0];
 	return focal;
+}
+
+/* A deployment into a state other than the subject's ("va déployer des
+ * policiers en Haïti"): announced, it is a pledge, not a mobilisation. */
+static int abroad(const cx_doc *d, int s, const cx_hit *h, const party *p, int np)
+{
+	const char *subj = NULL;
+	int cs = cx_clause_start(d, h->k), re = cx_right_end(d, s, h->e, d->ntok);
+	for (int i = 0; i < np && !subj; i++)
+		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].loc)
+			subj = p[i].code;
+	for (int i = 0; i < np && subj; i++)
+		if (p[i].tok > h->k && p[i].tok < re && p[i].loc && is_state(p[i].code) && strcmp(p[i].code, subj))
+			return 1;
+	return 0;
 }
 
 cr_err cx_find_events(cx_doc *d)
@@ -501,10 +632,10 @@ cr_err cx_find_events(cx_doc *d)
 	d->last_ev = -1;
 	cx_hit hits[32];
 	for (int s = 0; s < d->nsent; s++) {
-		int nh = cx_find_triggers(d, s, hits, 32);
+		int nh = cx_find_triggers(d, s, hits, 32), nev_before = d->nev;
 		if (nh) {
 			int np = collect(d, s, focal, p);
-			int wrap_end = -1, wrap_any = 0;
+			int wrap_end = -1, wrap_any = 0, wrap_e = -100;
 			for (int i = 0; i < nh; i++) {
 				cx_hit *h = &hits[i];
 				if (cx_negated(d, h->k) || cx_hypothetical(d, h->k) || cx_referential(d, h->k, h->t))
@@ -515,14 +646,18 @@ cr_err cx_find_events(cx_doc *d)
 				if (!strcmp(h->type, "NONE"))
 					continue;
 				h->object = i > 0 && hits[i - 1].k >= cx_clause_start(d, h->k);
-				if (h->k < wrap_end && !(h->t->flags & TF_A) && (wrap_any || cooperative(h->type)))
+				/* governed by a promise, refusal or demand; a wrapper itself only as its
+				 * direct object ("rejected the accusations"), not as a coordinated verb */
+				if (h->k < wrap_end && (wrap_any || cooperative(h->type)) &&
+				    (!(h->t->flags & TF_A) || h->k - wrap_e <= 2))
 					continue;
 				if (h->t->flags & TF_A) {
 					wrap_any = strcmp(h->type, "AGREE") != 0;
 					wrap_end = h->e + (wrap_any ? 6 : 10);
+					wrap_e = h->e;
 				}
 				if (cx_future(d, h->k, h->e, h->t)) {
-					if (cooperative(h->type))
+					if (cooperative(h->type) || (!strcmp(h->type, "MOBILIZE") && abroad(d, s, h, p, np)))
 						h->type = "AGREE";
 					else if (!strcmp(h->type, "SANCTION") || !strcmp(h->type, "ASSAULT") ||
 					         !strcmp(h->type, "COERCE"))
@@ -533,7 +668,7 @@ cr_err cx_find_events(cx_doc *d)
 					return CR_ENOMEM;
 			}
 		}
-		focal = sentence_focal(d, s, focal);
+		focal = sentence_focal(d, s, focal, nev_before);
 	}
 	return CR_OK;
 }

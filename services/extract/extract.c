@@ -53,7 +53,8 @@ static void rank_states(cx_doc *d)
 	int cnt[256], n = 0;
 	for (int m = 0; m < d->nment; m++) {
 		const cx_ment *x = &d->ments[m];
-		if (x->cls != G_COUNTRY || !x->code)
+		/* places count too: an article datelined and set in Niamey is about Niger */
+		if ((x->cls != G_COUNTRY && x->cls != G_PLACE) || !x->code)
 			continue;
 		int i = 0;
 		while (i < n && strcmp(code[i], x->code))
@@ -106,7 +107,8 @@ cr_err cx_extract(const cx_engine *e, const cx_input *in, cx_result **out)
 		return CR_EINVAL;
 	if (in->len > (64u << 20))
 		return CR_ETOOBIG;
-	cx_doc d = {.eng = e, .text = in->text ? in->text : "", .len = in->len};
+	cx_doc d = {.eng = e, .text = in->text ? in->text : "", .len = in->len, .sb = in->sent_bounds,
+	            .nsb = in->sent_bounds ? in->nsents : 0};
 	d.lang = in->lang && !strcmp(in->lang, "fr") ? 1 : in->lang && !strcmp(in->lang, "en") ? 2 : 0;
 	cx_parse_published(in->published, &d.py, &d.pm, &d.pd);
 	cx_result *r = calloc(1, sizeof *r);

@@ -281,7 +281,10 @@ static cr_err split_sentences(cx_doc *d)
 		if (i == d->ntok)
 			break;
 		const cx_tok *t = &d->toks[i];
-		if ((t->flags & TK_PUNCT) && (t->p == '.' || t->p == '!' || t->p == '?') &&
+		/* "4.5": a period between digits with no space is a decimal point */
+		int decimal = t->p == '.' && i > 0 && i + 1 < d->ntok && (d->toks[i - 1].flags & TK_NUM) &&
+		              (d->toks[i + 1].flags & TK_NUM) && d->toks[i - 1].e == t->b && t->e == d->toks[i + 1].b;
+		if ((t->flags & TK_PUNCT) && (t->p == '.' || t->p == '!' || t->p == '?') && !decimal &&
 		    !(t->p == '.' && is_abbrev(d, i - 1)) && starts_sentence(d, i + 1)) {
 			int e = i + 1;
 			while (e < d->ntok && (d->toks[e].flags & TK_PUNCT) && !(d->toks[e].flags & TK_NL) &&

@@ -136,14 +136,11 @@ static int add_val(cx_lexicon *l, const char *text, cx_val v)
 	return 0;
 }
 
-/* first name line of a state: its display name, under the raw key "=CODE" */
-static int add_display(cx_lexicon *l, const char *code, const char *text)
+/* First name line of a state, per language: its display name, under the raw
+ * keys "=CODE" (any language) and "=CODE/fr", "=CODE/en". */
+static int put_display(cx_lexicon *l, const char *key, size_t n, const char *code, const char *text)
 {
-	char key[32];
-	int n = snprintf(key, sizeof key, "=%s", code);
-	if (n <= 0 || (size_t)n >= sizeof key)
-		return 0;
-	slot *s = tab_put(l, &l->words, key, (size_t)n);
+	slot *s = tab_put(l, &l->words, key, n);
 	if (!s)
 		return -1;
 	if (s->first < 0) {
@@ -155,14 +152,36 @@ static int add_display(cx_lexicon *l, const char *code, const char *text)
 	return 0;
 }
 
-const char *cx_state_name(const cx_lexicon *l, const char *code)
+static int add_display(cx_lexicon *l, const char *code, const char *lang, const char *text)
 {
 	char key[32];
 	int n = snprintf(key, sizeof key, "=%s", code);
-	if (n <= 0 || (size_t)n >= sizeof key)
-		return code;
-	slot *s = tab_find(l, &l->words, key, (size_t)n, hash(key, (size_t)n));
-	return s && s->koff && s->first >= 0 ? l->vals[s->first].text : code;
+	if (n <= 0 || (size_t)n >= sizeof key - 4 || put_display(l, key, (size_t)n, code, text))
+		return n <= 0 || (size_t)n >= sizeof key - 4 ? 0 : -1;
+	for (int i = 0; i < 2; i++) {
+		const char *lg = i ? "en" : "fr";
+		if (strcmp(lang, "*") && strcmp(lang, lg))
+			continue;
+		int m = snprintf(key, sizeof key, "=%s/%s", code, lg);
+		if (m > 0 && (size_t)m < sizeof key && put_display(l, key, (size_t)m, code, text))
+			return -1;
+	}
+	return 0;
+}
+
+const char *cx_state_name(const cx_lexicon *l, const char *code, int lang)
+{
+	char key[32];
+	for (int pass = lang == 1 || lang == 2 ? 0 : 1; pass < 2; pass++) {
+		int n = pass ? snprintf(key, sizeof key, "=%s", code)
+		             : snprintf(key, sizeof key, "=%s/%s", code, lang == 1 ? "fr" : "en");
+		if (n <= 0 || (size_t)n >= sizeof key)
+			return code;
+		slot *s = tab_find(l, &l->words, key, (size_t)n, hash(key, (size_t)n));
+		if (s && s->koff && s->first >= 0)
+			return l->vals[s->first].text;
+	}
+	return code;
 }
 
 static int kind_of(const char *s)
@@ -178,7 +197,7 @@ static int kind_of(const char *s)
 static int wclass_of(const char *s)
 {
 	static const char *const names[] = {"", "neg", "hypo", "fut", "demo", "pron", "pairnum", "pairnoun", "loc",
-	                                    "agent", "stop", "part", "skip", "clause", NULL};
+	                                    "agent", "stop", "part", "skip", "clause", "nonname", "backref", "light", NULL};
 	for (int i = 1; names[i]; i++)
 		if (!strcmp(s, names[i]))
 			return i;
@@ -196,7 +215,9 @@ static int cclass_of(const char *s)
 
 static int first_upper(const char *s)
 {
-	return (unsigned char)*s >= 'A' && (unsigned char)*s <= 'Z' ? 1 : ((unsigned char)*s == 0xC3 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9E);
+	const unsigned char *u = (const unsigned char *)s;
+	/* ASCII capitals, or Latin-1 capitals (U+00C0..U+00DE: "Égypte", "Île") */
+	return (u[0] >= 'A' && u[0] <= 'Z') || (u[0] == 0xC3 && u[1] >= 0x80 && u[1] <= 0x9E);
 }
 
 static int add_trig(cx_lexicon *l, const char *lang, const char *pat, const char *type, const char *mode,
@@ -247,6 +268,62 @@ static int add_trig(cx_lexicon *l, const char *lang, const char *pat, const char
 	return 0;
 }
 
+/* One data row into the lexicon; table numbers follow cx_lexicon_new. */
+static int add_row(cx_lexicon *l, int table, char **f, int nf)
+{
+	cx_val v = {0};
+	int r = 0;
+	switch (table) {
+	case 0: case 1: case 2: /* countries, places, orgs: code lang kind text [extra] */
+		v.cls = (uint8_t)(table == 0 ? G_COUNTRY : table == 1 ? G_PLACE : G_ORG);
+		v.code = f[0];
+		v.lang = (uint8_t)lang_of(f[1]);
+		v.kind = (uint8_t)kind_of(f[2]);
+		if (table < 2 && !strcmp(f[4], "exact"))
+			v.casing = CASE_EXACT;
+		else if (v.kind == K_ACRONYM)
+			v.casing = CASE_EXACT;
+		else if (v.kind != K_ADJ && v.kind != K_PREFIX && first_upper(f[3]))
+			v.casing = CASE_CAP;
+		if (table == 2 && *f[4])
+			v.aux = f[4];
+		r = add_val(l, f[3], v);
+		if (!r && table == 0 && v.kind == K_NAME)
+			r = add_display(l, f[0], f[1], f[3]);
+		break;
+	case 3: /* titles: lang kind text canonical */
+		v.cls = G_TITLE;
+		v.lang = (uint8_t)lang_of(f[0]);
+		v.kind = (uint8_t)kind_of(f[1]);
+		v.code = *f[3] ? f[3] : NULL;
+		/* short honorifics are also words ("Me", "Col"): capitalised only */
+		if (v.kind != K_ROLE && first_upper(f[2]) && strlen(f[2]) <= 3)
+			v.casing = CASE_CAP;
+		r = add_val(l, f[2], v);
+		break;
+	case 4: case 7: /* triggers / context */
+		if (table == 4 && nf >= 5)
+			r = add_trig(l, f[0], f[1], f[2], f[3], f[4], 0);
+		else if (table == 7)
+			r = add_trig(l, f[0], f[1], f[2], "-", "", 1);
+		break;
+	case 5: /* words: class lang text */
+		v.cls = G_WORD;
+		v.kind = (uint8_t)wclass_of(f[0]);
+		v.lang = (uint8_t)lang_of(f[1]);
+		r = v.kind ? add_val(l, f[2], v) : 0;
+		break;
+	case 6: /* calendar: class lang text value */
+		v.cls = G_CAL;
+		v.kind = (uint8_t)cclass_of(f[0]);
+		v.lang = (uint8_t)lang_of(f[1]);
+		v.num = (int16_t)(*f[3] == 'y' ? 'y' : *f[3] == 'm' ? 'm' : *f[3] == 'w' ? 'w' : atoi(f[3]));
+		r = v.kind ? add_val(l, f[2], v) : 0;
+		break;
+	}
+	return r;
+}
+
 /* Parse one table; `cols` fields per line (missing optional fields are ""). */
 static int load(cx_lexicon *l, const char *data, size_t len, int table)
 {
@@ -273,60 +350,8 @@ static int load(cx_lexicon *l, const char *data, size_t len, int table)
 			*t = 0;
 			q = t + 1;
 		}
-		if (*p && *p != '#' && nf >= 3) {
-			cx_val v = {0};
-			int r = 0;
-			switch (table) {
-			case 0: case 1: case 2: /* countries, places, orgs: code lang kind text [extra] */
-				v.cls = (uint8_t)(table == 0 ? G_COUNTRY : table == 1 ? G_PLACE : G_ORG);
-				v.code = f[0];
-				v.lang = (uint8_t)lang_of(f[1]);
-				v.kind = (uint8_t)kind_of(f[2]);
-				if (table < 2 && !strcmp(f[4], "exact"))
-					v.casing = CASE_EXACT;
-				else if (v.kind == K_ACRONYM)
-					v.casing = CASE_EXACT;
-				else if (v.kind != K_ADJ && v.kind != K_PREFIX && first_upper(f[3]))
-					v.casing = CASE_CAP;
-				if (table == 2 && *f[4])
-					v.aux = f[4];
-				r = add_val(l, f[3], v);
-				if (!r && table == 0 && v.kind == K_NAME)
-					r = add_display(l, f[0], f[3]);
-				break;
-			case 3: /* titles: lang kind text canonical */
-				v.cls = G_TITLE;
-				v.lang = (uint8_t)lang_of(f[0]);
-				v.kind = (uint8_t)kind_of(f[1]);
-				v.code = *f[3] ? f[3] : NULL;
-				/* short honorifics are also words ("Me", "Col"): capitalised only */
-				if (v.kind != K_ROLE && first_upper(f[2]) && strlen(f[2]) <= 3)
-					v.casing = CASE_CAP;
-				r = add_val(l, f[2], v);
-				break;
-			case 4: case 7: /* triggers / context */
-				if (table == 4 && nf >= 5)
-					r = add_trig(l, f[0], f[1], f[2], f[3], f[4], 0);
-				else if (table == 7)
-					r = add_trig(l, f[0], f[1], f[2], "-", "", 1);
-				break;
-			case 5: /* words: class lang text */
-				v.cls = G_WORD;
-				v.kind = (uint8_t)wclass_of(f[0]);
-				v.lang = (uint8_t)lang_of(f[1]);
-				r = v.kind ? add_val(l, f[2], v) : 0;
-				break;
-			case 6: /* calendar: class lang text value */
-				v.cls = G_CAL;
-				v.kind = (uint8_t)cclass_of(f[0]);
-				v.lang = (uint8_t)lang_of(f[1]);
-				v.num = (int16_t)(*f[3] == 'y' ? 'y' : *f[3] == 'm' ? 'm' : *f[3] == 'w' ? 'w' : atoi(f[3]));
-				r = v.kind ? add_val(l, f[2], v) : 0;
-				break;
-			}
-			if (r)
-				return -1;
-		}
+		if (*p && *p != '#' && nf >= 3 && add_row(l, table, f, nf))
+			return -1;
 		p = nl + 1;
 	}
 	return 0;

@@ -66,7 +66,7 @@ static char **str_array(cx_result *r, int n)
 
 static const char *state_name(const cx_doc *d, const char *code)
 {
-	return cx_state_name(d->eng->lex, code);
+	return cx_state_name(d->eng->lex, code, d->lang);
 }
 
 static Courant__Entity *new_entity(cx_result *r, Courant__EntityType type)
@@ -253,8 +253,19 @@ static int render_event(const cx_doc *d, cx_result *r, const cx_ev *ev)
 	e->text = pool_strn(r, d->text + tb, te - tb);
 	e->has_confidence = 1;
 	e->confidence = ev->conf > 0.95f ? 0.95f : ev->conf;
-	e->has_sentence = 1;
-	e->sentence = (uint32_t)ev->sent;
+	/* Event.sentence indexes the caller's sentences (Article.sentences), when given */
+	size_t lo = 0, hi = d->nsb;
+	while (lo < hi) { /* first caller sentence ending after tb (bounds are in order) */
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->sb[2 * mid + 1] <= tb)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < d->nsb && d->sb[2 * lo] <= tb) {
+		e->has_sentence = 1;
+		e->sentence = (uint32_t)lo;
+	}
 	r->events[r->n_events++] = e;
 	return 0;
 }

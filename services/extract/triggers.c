@@ -200,7 +200,7 @@ int cx_hypothetical(const cx_doc *d, int k)
 int cx_future(const cx_doc *d, int k, int e, const cx_trig *t)
 {
 	int c = cx_clause_start(d, k);
-	if (any_word(d, c > k - 6 ? c : k - 6, k, W_FUT))
+	if (any_word(d, c > k - 12 ? c : k - 12, k, W_FUT))
 		return 1;
 	if ((t->flags & TF_N) && any_word(d, k + 1, e + 2, W_FUT))
 		return 1;

@@ -32,13 +32,15 @@ static void malformed(st_counters *c, const char *why)
 static void drain(const st_intake_cfg *cfg, struct batch *b)
 {
 	st_counters *c = st_stats_counters(cfg->stats);
-	while (b->n < ST_BATCH_MAX) {
+	size_t bytes = 0;
+	while (b->n < ST_BATCH_MAX && bytes < ST_BATCH_BYTES) {
 		cr_zmsg m;
 		Courant__Work *w = NULL;
 		char why[160];
 		if (cr_zrecv(cfg->pull, &m, ZMQ_DONTWAIT))
 			break;
 		count(&c->received, 1);
+		bytes += cr_zmsg_size(&m, 0);
 		if (m.n != 1 || m.dropped)
 			malformed(c, "multipart frame");
 		else if (cr_decode_work(cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), &w, why, sizeof why))
@@ -83,28 +85,87 @@ static void send_acks(const st_intake_cfg *cfg, const st_result *res)
 	free(items);
 }
 
+/* The item could not be stored: keep it as a dead letter instead, with the
+ * packed extraction as payload (capped like any article body). */
+static cr_err bury(st_writer *w, Courant__Work *item, cr_err why, st_result *res)
+{
+	Courant__Work dw = COURANT__WORK__INIT;
+	Courant__Rejection r = COURANT__REJECTION__INIT;
+	const Courant__Article *a = item->extraction ? item->extraction->article : NULL;
+	char reason[160];
+	size_t n = 0;
+	void *payload = item->extraction ? cr_pack(&item->extraction->base, &n) : NULL;
+	cr_err err;
+
+	if (!item->extraction) /* a rejection that cannot be stored: nothing left to try */
+		return why;
+	snprintf(reason, sizeof reason, "store could not write the article: %s", cr_strerror(why));
+	dw.version = r.version = CR_SCHEMA_VERSION;
+	r.id = a->id;
+	r.has_seq = 1;
+	r.seq = a->seq;
+	r.stage = "store";
+	r.reason = reason;
+	r.has_payload = payload != NULL && n <= CR_MAX_ARTICLE;
+	r.payload.data = payload;
+	r.payload.len = r.has_payload ? n : 0;
+	dw.rejection = &r;
+	{
+		Courant__Work *one = &dw;
+		err = st_writer_commit(w, &one, 1, res);
+	}
+	free(payload);
+	return err;
+}
+
+/* Commit the batch; on a failure other than a full disk, item by item. */
+static cr_err write_batch(st_writer *w, struct batch *b, st_result *res, st_result *one)
+{
+	cr_err err = st_writer_commit(w, b->work, b->n, res);
+	if (!err || err == CR_ENOSPC || b->n == 1)
+		return b->n == 1 && err && err != CR_ENOSPC ? bury(w, b->work[0], err, res) : err;
+	cr_warn("batch_split", "items=%zu err=%s", b->n, cr_errname(err));
+	st_result_reset(res);
+	for (size_t i = 0; i < b->n; i++) {
+		cr_err e = st_writer_commit(w, &b->work[i], 1, one);
+		if (e && e != CR_ENOSPC)
+			e = bury(w, b->work[i], e, one);
+		if (!e)
+			e = st_result_take(res, one);
+		if (e)
+			return e; /* earlier items are committed: their acks go out */
+	}
+	return CR_OK;
+}
+
 static void commit(const st_intake_cfg *cfg, st_writer *w, struct batch *b, st_result *res)
 {
 	st_counters *c = st_stats_counters(cfg->stats);
 	unsigned long long t0 = cr_mono_us(), us;
-	cr_err err = st_writer_commit(w, b->work, b->n, res);
+	st_result one;
+	cr_err err;
 
+	st_result_init(&one);
+	err = write_batch(w, b, res, &one);
+	st_result_fini(&one);
 	us = cr_mono_us() - t0;
 	if (!err) {
 		count(&c->commits, 1);
 		count(&c->commit_us, us);
 		atomic_store_explicit(&c->commit_us_last, us, memory_order_relaxed);
-		count(&c->stored, res->stored);
-		count(&c->duplicates, res->duplicates);
-		count(&c->dead_written, res->dead);
-		count(&c->events_written, res->events);
-		count(&c->map_grows, res->grows);
-		st_publish(cfg->pub, res, c);
-		send_acks(cfg, res);
-		st_server_notify(cfg->server, st_writer_head(w));
-		cr_debug("commit", "items=%zu stored=%llu events=%llu us=%llu", b->n,
-			 (unsigned long long)res->stored, (unsigned long long)res->events, us);
 	}
+	/* res only ever describes committed items (after a failed split, those
+	 * committed before the failure): announce exactly those */
+	count(&c->stored, res->stored);
+	count(&c->duplicates, res->duplicates);
+	count(&c->dead_written, res->dead);
+	count(&c->events_written, res->events);
+	count(&c->map_grows, res->grows);
+	st_publish(cfg->pub, res, c);
+	send_acks(cfg, res);
+	st_server_notify(cfg->server, st_writer_head(w));
+	cr_debug("commit", "items=%zu stored=%llu events=%llu us=%llu err=%s", b->n,
+		 (unsigned long long)res->stored, (unsigned long long)res->events, us, cr_errname(err));
 	for (size_t i = 0; i < b->n; i++)
 		cr_msg_free(&b->work[i]->base);
 	b->n = 0;

@@ -1,10 +1,14 @@
 /* The store's main loop (writer thread): PULL store-in, group commit, then
  * publish and acknowledge. One iteration:
  *   1. wait for a frame on store-in (or a stop signal);
- *   2. drain what is queued, up to ST_BATCH_MAX frames: junk is counted
+ *   2. drain what is queued, up to ST_BATCH_MAX frames or ST_BATCH_BYTES: junk is counted
  *      (malformed) and dropped, Work{stats} is remembered in memory, the rest
  *      joins the batch;
- *   3. st_writer_commit: one txn, one synced commit;
+ *   3. st_writer_commit: one txn, one synced commit; when a batch fails for
+ *      another reason than a full disk (e.g. MDB_TXN_FULL, a value LMDB
+ *      refuses), its items are committed one by one and an item that still
+ *      fails becomes a dead letter (stage "store"), so that one bad article
+ *      can never block the others forever;
  *   4. only then PUB the events, PUSH one Ack with every item to ingest
  *      (non-blocking: when ingest is away the Ack is dropped and counted; its
  *      re-send will be acked DUPLICATE_STORED), and wake the query thread.
@@ -18,6 +22,7 @@
 #include "store/stats.h"
 
 #define ST_BATCH_MAX 512
+#define ST_BATCH_BYTES (64u << 20)
 
 typedef struct st_intake_cfg {
 	void *pull;   /* store-in, bound */

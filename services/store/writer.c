@@ -46,6 +46,28 @@ void st_result_fini(st_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+static cr_err add_ack(st_result *r, const char *id, uint64_t seq, Courant__AckStatus st);
+static cr_err add_pub(st_result *r, uint64_t seq, const Courant__Event *ev, void *body, size_t len);
+
+cr_err st_result_take(st_result *dst, st_result *src)
+{
+	cr_err err = CR_OK;
+	for (size_t i = 0; i < src->nacks && !err; i++)
+		err = add_ack(dst, src->acks[i].id, src->acks[i].seq, src->acks[i].status);
+	for (size_t i = 0; i < src->npubs && !err; i++) {
+		err = add_pub(dst, src->pubs[i].seq, src->pubs[i].ev, src->pubs[i].body, src->pubs[i].len);
+		if (!err)
+			src->pubs[i].body = NULL; /* now owned by dst */
+	}
+	dst->stored += src->stored;
+	dst->duplicates += src->duplicates;
+	dst->dead += src->dead;
+	dst->events += src->events;
+	dst->grows += src->grows;
+	st_result_reset(src);
+	return err;
+}
+
 static uint64_t now_us(void)
 {
 	struct timeval tv;

@@ -38,6 +38,9 @@ typedef struct st_result {
 void st_result_init(st_result *r);
 void st_result_reset(st_result *r);
 void st_result_fini(st_result *r);
+/* Move everything of `src` to the end of `dst` (src is left empty). Acks
+ * still point into src's batch. */
+cr_err st_result_take(st_result *dst, st_result *src);
 
 typedef struct st_writer st_writer;
 

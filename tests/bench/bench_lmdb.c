@@ -3,13 +3,13 @@
  * transaction, every commit synced (default flags: no NOSYNC, no WRITEMAP).
  * Record sizes: corpus text size * scale + extra (the stored Article +
  * Extraction carries raw and normalized text plus entities and events).
- *   bench_lmdb CORPUS DIR [-n PUTS] [-b BATCH] [--scale X] [--extra B] [--events E]
+ *   bench_lmdb CORPUS DIR [-n PUTS] [-b BATCH] [--scale X] [--extra B] [--events E] [--no-index]
  *   bench_lmdb --measure ENVDIR DBNAME     (average value size in a database)
  * --events E adds the store's per-article write pattern in the same txn: E
  * event records (330 B, appended by sequence) and, per event, the index
  * entries the store writes (two countries, one pair, type, date: DUPSORT
  * DUPFIXED, 8-byte sequence values, keys from realistic key spaces). E may
- * be fractional (the corpus mean). 
+ * be fractional (the corpus mean). --no-index leaves the index entries out. 
  * Prints one JSON object on stdout. */
 #include <lmdb.h>
 #include <stdio.h>
@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	const char *path = NULL, *dir = NULL;
 	size_t puts = 20000, batch = 64, extra = 400;
 	double scale = 2.0, events = 0;
+	int with_index = 1;
 	if (argc == 4 && !strcmp(argv[1], "--measure"))
 		return measure(argv[2], argv[3]);
 	for (int i = 1; i < argc; i++) {
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
 			batch = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--scale") && i + 1 < argc)
 			scale = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--no-index"))
+			with_index = 0;
 		else if (!strcmp(argv[i], "--events") && i + 1 < argc)
 			events = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--extra") && i + 1 < argc)
@@ -130,9 +133,9 @@ int main(int argc, char **argv)
 				snprintf(ik[1], sizeof ik[1], "C%02u", c2);
 				snprintf(ik[2], sizeof ik[2], "C%02u|C%02u", c1 < c2 ? c1 : c2, c1 < c2 ? c2 : c1);
 				snprintf(ik[3], sizeof ik[3], "T%02u", (unsigned)(rng >> 20) % 16);
-				snprintf(ik[4], sizeof ik[4], "2024-%02u-%02u", 1 + (unsigned)(rng >> 8) % (getenv("BL_MONTHS") ? (unsigned)atoi(getenv("BL_MONTHS")) : 12), 1 + (unsigned)(rng >> 14) % 28);
+				snprintf(ik[4], sizeof ik[4], "2024-%02u-%02u", 1 + (unsigned)(rng >> 8) % 12, 1 + (unsigned)(rng >> 14) % 28);
 				static const int which[5] = {0, 0, 1, 2, 3};
-				for (int x = 0; x < 5; x++) {
+				for (int x = 0; x < 5 * with_index; x++) {
 					MDB_val xk = {strlen(ik[x]), ik[x]}, xv = {8, be};
 					int rc = mdb_put(txn, ix[which[x]], &xk, &xv, MDB_NODUPDATA);
 					if (rc && rc != MDB_KEYEXIST)

@@ -248,7 +248,7 @@ def worker_part(tmp, svc, probe_work, stage):
         # Oversized last: ZMQ_MAXMSGSIZE makes the worker drop the connection;
         # it must come back (reconnect) and keep processing.
         push.send_multipart(oversized())
-        again = probe(push, pull, p, probe_work, 15)
+        again = probe(push, pull, p, probe_work, 10)
         T.check(f"{svc}_worker_recovers_after_oversized_frame", again is not None,
                 "alive but deaf: no output for a valid article after an oversized frame "
                 "(libzmq ends a connect-side session on a ZMQ_MAXMSGSIZE protocol error and never "

@@ -49,8 +49,8 @@ n=$(grep -c '"status":"accepted"' "$T/sub1.out")
 grep -q 'stored=5 dead=0' "$T/sub1.err" || fail "first submit summary: $(cat "$T/sub1.err")"
 echo "PASS pipeline_basic: seeds accepted and stored"
 
-# 2. the same file again: five duplicates naming the originals
-"$BIN/courant" submit --data "$T" --wait --timeout 60 "$SEEDS" >"$T/sub2.out" 2>"$T/sub2.err"
+# 2. the same file again, on stdin: five duplicates naming the originals
+"$BIN/courant" submit --data "$T" --wait --timeout 60 - <"$SEEDS" >"$T/sub2.out" 2>"$T/sub2.err"
 rc=$?
 n=$(grep -c '"status":"duplicate"' "$T/sub2.out")
 [[ $rc == 0 && $n == 5 ]] || fail "second submit rc=$rc duplicates=$n"

@@ -6,6 +6,7 @@
 #include "t.h"
 #include "common/codec.h"
 #include "store/db.h"
+#include "store/index.h"
 #include "store/plan.h"
 #include "store/publish.h"
 #include "store/query.h"
@@ -290,6 +291,34 @@ static void test_topics(void)
 	T_OK(st_date_overlaps("2023", NULL, "2023-01-01"));
 }
 
+static void test_tokens_and_take(void)
+{
+	char t[8][ST_KEY_MAX];
+	st_result a, b;
+	int n = st_index_person_tokens("Assimi GOÏTA, Jean-Yves Le Drian", t, 8);
+	T_EQ_INT(n, 6);
+	T_EQ_STR(t[1], "goita");
+	T_EQ_STR(t[3], "yves");
+	T_EQ_STR(t[4], "le");
+	st_result_init(&a);
+	st_result_init(&b);
+	{
+		Courant__Work *w[1] = {make_work("tk", 1, A2, 1)};
+		st_writer *wr = st_writer_new(db);
+		T_EQ_INT(st_writer_commit(wr, w, 1, &b), CR_OK);
+		T_EQ_INT(st_result_take(&a, &b), CR_OK);
+		T_EQ_INT(a.nacks, 1);
+		T_EQ_INT(a.npubs, 1);
+		T_EQ_INT(a.stored, 1);
+		T_EQ_INT(b.nacks + b.npubs, 0);
+		T_OK(a.pubs[0].body != NULL && a.pubs[0].seq == 6);
+		st_result_fini(&a);
+		st_result_fini(&b);
+		st_writer_destroy(&wr);
+		free_work(w[0]);
+	}
+}
+
 /* A tiny map must grow instead of failing. */
 static void test_grow(void)
 {
@@ -333,6 +362,7 @@ int main(void)
 	T_RUN(test_filters);
 	T_RUN(test_article_dead);
 	T_RUN(test_topics);
+	T_RUN(test_tokens_and_take);
 	T_RUN(test_grow);
 	st_stats_destroy(&stats);
 	st_db_close(&db);

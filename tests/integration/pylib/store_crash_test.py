@@ -26,9 +26,21 @@ def main():
                                        {"type": "AID", "actor": ["FRA"], "recipient": ["MLI"]}], seq=i + 1)
              for i in range(N)]
 
+    killed = threading.Event()
+
     def produce():
+        # non-blocking sends: once the store is killed a PUSH would block;
+        # what is not sent now is re-sent below anyway
         for i, w in enumerate(works):
-            feed.send(w)
+            body = w.SerializeToString()
+            while not killed.is_set():
+                try:
+                    feed.s.send(body, T.zmq.NOBLOCK)
+                    break
+                except T.zmq.Again:
+                    time.sleep(0.001)
+            if killed.is_set():
+                return
             if i % 50 == 0:
                 time.sleep(0.005)  # pacing so that the kill lands mid-stream
 
@@ -44,6 +56,7 @@ def main():
         time.sleep(0.01)
     store.send_signal(signal.SIGKILL)
     store.wait()
+    killed.set()
     th.join()
     q.close()
     R.check("store_crash_killed_mid_stream", 0 < before < N, "articles at kill: %d" % before)
