@@ -22,9 +22,12 @@ import zmq  # noqa: E402
 T = F.Results("fault_kill")
 N = int(os.environ.get("FAULT_ARTICLES") or (1000 if F.SANITIZED else 5000))
 BUDGET = float(os.environ.get("FAULT_BUDGET_S") or 240)
-# service -> (what triggers the kill, fraction of N)
-PLAN = [("normalize", "stored", 0.10), ("ingest", "answered", 0.30), ("extract", "stored", 0.30),
-        ("relay", "stored", 0.45), ("store", "stored", 0.60)]
+# In this order: (service, counter that triggers its kill, fraction of N).
+# Each kill also waits for the store to gain GAP * N articles since the
+# previous one, so that the kills land at different moments of the stream.
+PLAN = [("normalize", "stored", 0.08), ("ingest", "answered", 0.15), ("extract", "stored", 0.25),
+        ("relay", "stored", 0.35), ("store", "stored", 0.45)]
+GAP = 0.07
 
 
 class Submitter:
@@ -125,21 +128,23 @@ def main():
     T.info(f"streaming {N} articles; kills: " + ", ".join(f"{s} at {k} >= {int(fr * N)}" for s, k, fr in PLAN))
     killed, pending = {}, list(PLAN)
     deadline = t0 + BUDGET
-    progress = {"stored": 0}
+    progress, last_kill = {"stored": 0}, -N
     while pending and time.monotonic() < deadline and sub.p.poll() is None and up.poll() is None:
         try:
             progress["stored"] = stored(data)
         except zmq.ZMQError:
             pass  # store restarting
         progress["answered"] = sub.answered()
-        for item in list(pending):
-            svc, key, frac = item
-            if progress[key] >= frac * N:
-                F.log(f"kill -9 {svc}: stored={progress['stored']} answered={progress['answered']}")
-                kill_one(up, svc, killed)
-                killed.setdefault(f"{svc}_at", f"{key}={progress[key]}")
-                pending.remove(item)
-                break
+        svc, key, frac = pending[0]
+        if progress[key] >= frac * N and progress["stored"] >= last_kill + GAP * N:
+            F.log(f"kill -9 {svc}: stored={progress['stored']} answered={progress['answered']}")
+            killed[f"{svc}_at"] = f"stored={progress['stored']} answered={progress['answered']}"
+            if svc == "ingest":
+                T.check("ingest_killed_while_submitting", progress["answered"] < N,
+                        f"every article was answered before ingest died ({progress['answered']})")
+            kill_one(up, svc, killed)
+            last_kill = progress["stored"]
+            pending.pop(0)
         time.sleep(0.05)
     for svc, key, frac in pending:
         T.check(f"kill_{svc}", False, f"never killed: {key} reached {progress.get(key)} of {int(frac * N)} "
