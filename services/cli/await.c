@@ -46,7 +46,8 @@ static void on_answer(waiter *w, const Courant__QueryReply *r)
 	size_t i = r->client_ref ? (size_t)strtoull(r->client_ref, NULL, 10) : (size_t)-1;
 	if (i >= w->n || (w->state[i] != ASK_ARTICLE && w->state[i] != ASK_DEAD))
 		return;
-	w->inflight--;
+	if (w->inflight) /* a late answer after a reset may arrive twice */
+		w->inflight--;
 	if (w->state[i] == ASK_ARTICLE && r->article) {
 		w->state[i] = STORED;
 		(*w->stored)++;
@@ -111,8 +112,9 @@ int ca_await(char **ids, size_t n, const char *endpoint, uint64_t timeout_us, si
 			fprintf(stderr, "courant submit: timed out waiting: %zu of %zu articles not in the store\n",
 				n - w.resolved, n);
 			goto out;
-		} else if (w.inflight && cr_mono_us() - last_progress > 5000000u && w.cursor >= n) {
-			/* answers lost (store restarted): ask again */
+		} else if (w.inflight && cr_mono_us() - last_progress > 5000000u) {
+			/* answers lost (store restarted): ask again, even mid-round,
+			 * since a full window of lost queries would block fill() */
 			for (size_t i = 0; i < n; i++)
 				if (w.state[i] == ASK_ARTICLE || w.state[i] == ASK_DEAD)
 					w.state[i] = UNKNOWN;

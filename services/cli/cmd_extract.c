@@ -20,29 +20,6 @@ static void usage(FILE *f)
 	           "  text/markdown/html files; prints one extracted record per article.\n");
 }
 
-/* Short texts defeat the statistical detector: fall back on counting the
- * commonest function words of the two languages the extractor knows. */
-static const char *guess_lang(const char *t, size_t n, int *margin)
-{
-	static const char *const fr[] = {" le ", " la ", " les ", " des ", " et ", " du ", " un ", " une ", " est ", " a ", NULL};
-	static const char *const en[] = {" the ", " and ", " of ", " to ", " in ", " is ", " was ", " with ", " on ", NULL};
-	int cf = 0, ce = 0;
-	char *low = strndup(t, n < 4096 ? n : 4096);
-	if (!low)
-		return NULL;
-	for (char *c = low; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-	for (int i = 0; fr[i]; i++)
-		for (const char *p = low; (p = strstr(p, fr[i])); p++)
-			cf++;
-	for (int i = 0; en[i]; i++)
-		for (const char *p = low; (p = strstr(p, en[i])); p++)
-			ce++;
-	free(low);
-	*margin = cf > ce ? cf - ce : ce - cf;
-	return cf > ce ? "fr" : ce > cf ? "en" : NULL;
-}
-
 /* Normalize and extract one article into `out` (one JSON line). */
 static cr_err one(const cx_engine *eng, const ci_article *a, const char *hint, cr_buf *out, char *why, size_t wl)
 {
@@ -52,12 +29,6 @@ static cr_err one(const cx_engine *eng, const ci_article *a, const char *hint, c
 	cr_err e = cn_normalize(&in, &doc, why, wl);
 	if (e)
 		return e;
-	/* one-line texts: the detector's statistics are thin, the function words clear */
-	int margin = 0;
-	const char *g = guess_lang(doc.text, doc.len, &margin);
-	if (g && (!doc.lang[0] || !strcmp(doc.lang, "und") ||
-	          (doc.len < 400 && margin >= 2 && (!strcmp(doc.lang, "fr") || !strcmp(doc.lang, "en")))))
-		snprintf(doc.lang, sizeof doc.lang, "%s", g);
 	cx_input xi = {.id = a->id, .title = doc.title, .published = a->published, .lang = doc.lang,
 	               .text = doc.text, .len = doc.len};
 	cx_result *res = NULL;

@@ -210,6 +210,33 @@ static char *lang_sample(const cn_tb *t, const char *title, size_t *n)
 	return b;
 }
 
+/* Votes of the commonest French and English function words in the first
+ * 4 KiB: returns "fr", "en" or NULL, and the size of the lead in *margin. */
+static const char *function_word_vote(const char *t, size_t n, int *margin)
+{
+	static const char *const fr[] = {" le ", " la ", " les ", " des ", " et ", " du ", " un ", " une ", " est ", " a ", NULL};
+	static const char *const en[] = {" the ", " and ", " of ", " to ", " in ", " is ", " was ", " with ", " on ", NULL};
+	char low[4098];
+	int cf = 0, ce = 0;
+
+	if (n > 4096)
+		n = 4096;
+	low[0] = ' ';
+	for (size_t i = 0; i < n; i++) {
+		char c = t[i];
+		low[i + 1] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c == '\0' ? ' ' : c;
+	}
+	low[n + 1] = '\0';
+	for (int i = 0; fr[i]; i++)
+		for (const char *p = low; (p = strstr(p, fr[i])); p++)
+			cf++;
+	for (int i = 0; en[i]; i++)
+		for (const char *p = low; (p = strstr(p, en[i])); p++)
+			ce++;
+	*margin = cf > ce ? cf - ce : ce - cf;
+	return cf > ce ? "fr" : ce > cf ? "en" : NULL;
+}
+
 static void language(const cn_input *in, const cn_tb *t, cn_doc *out)
 {
 	size_t n = t->len;
@@ -221,6 +248,17 @@ static void language(const cn_input *in, const cn_tb *t, cn_doc *out)
 	if (strcmp(out->lang, "und") == 0 && hl >= 2 && hl <= 3) {
 		snprintf(out->lang, sizeof out->lang, "%s", in->lang_hint);
 		out->lang_conf = 0.1f;
+	}
+	/* A sentence or two is too little for CLD2's statistics to separate
+	 * French from English reliably; their function words are decisive. */
+	int margin = 0;
+	const char *g = function_word_vote(t->s, t->len, &margin);
+	if (g && margin >= 2 &&
+	    (strcmp(out->lang, "und") == 0 ||
+	     (t->len < 400 && (strcmp(out->lang, "fr") == 0 || strcmp(out->lang, "en") == 0)))) {
+		if (strcmp(out->lang, g) != 0)
+			out->lang_conf = 0.5f;
+		snprintf(out->lang, sizeof out->lang, "%s", g);
 	}
 }
 
