@@ -335,6 +335,24 @@ static int parse_at(cx_doc *d, int i, cx_date *x)
 	return -1;
 }
 
+/* A date in the first line of the text that a dash or an agency name in
+ * parentheses closes ("Dakar, 14 mars 2025 (APS) -", "DOHA, June 20 -") */
+static int dateline(const cx_doc *d, int b, int e)
+{
+	int words = 0;
+	for (int k = 0; k < b; k++)
+		words += cx_is_word(d, k);
+	if (words > 8 || d->toks[b].sent > 1)
+		return 0;
+	for (int k = e; k < d->ntok && k < e + 8; k++) {
+		if (punct(d, k, '-') || punct(d, k, '('))
+			return 1;
+		if (cx_is_word(d, k) && !(d->toks[k].flags & (TK_CAP | TK_UPPER)))
+			return 0;
+	}
+	return 0;
+}
+
 cr_err cx_find_dates(cx_doc *d)
 {
 	for (int i = 0; i < d->ntok; i++) {
@@ -347,6 +365,7 @@ cr_err cx_find_dates(cx_doc *d)
 		x.tb = i;
 		x.te = k;
 		x.sent = d->toks[i].sent;
+		x.dateline = dateline(d, i, k);
 		push(d, x);
 		i = k - 1;
 	}

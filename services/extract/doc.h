@@ -96,6 +96,7 @@ typedef struct cx_date {
 	int tb, te, sent;
 	int y, m, d;          /* m, d zero when unknown */
 	int y2, m2, d2;       /* range end, y2 zero when none */
+	int dateline;         /* "Dakar, 14 mars 2025 (APS) -": when the dispatch was filed, not an event date */
 } cx_date;
 
 #define CX_MAX_ALIASES 8

@@ -193,6 +193,8 @@ static int near_date(const cx_doc *d, int s, int k)
 {
 	int best = -1, bd = 1 << 30;
 	for (int i = cx_first_date(d, s); i < d->ndate && d->dates[i].sent == s; i++) {
+		if (d->dates[i].dateline)
+			continue;
 		int dist = abs(d->dates[i].tb - k);
 		if (dist < bd)
 			bd = dist, best = i;
@@ -262,8 +264,10 @@ static void finish(cx_doc *d, int s, int k, cx_ev *ev, const char *host)
 	ev->sent = s;
 	ev->date = near_date(d, s, k);
 	ev->date_near = ev->date >= 0;
-	if (ev->date < 0 && d->ndate && d->dates[0].sent < 3)
-		ev->date = 0; /* a date in the lead usually dates what the article reports */
+	/* a date in the lead usually dates what the article reports (not the dateline) */
+	for (int i = 0; ev->date < 0 && i < d->ndate && d->dates[i].sent < 3; i++)
+		if (!d->dates[i].dateline)
+			ev->date = i;
 	ev->loc = near_loc(d, s, k, host);
 	context_tags(d, s, ev);
 	ev->conf = 0.5f + (nstates(ev) >= 2 ? 0.2f : 0) + (ev->date_near ? 0.1f : 0);
@@ -282,12 +286,14 @@ static int has_igo(const cx_ev *ev)
 	return 0;
 }
 
+static int hostile(const char *type);
+
 static int enough(const cx_ev *ev)
 {
 	int n = nstates(ev);
 	if (!n)
 		return 0;
-	return n >= 2 || !cooperative(ev->type) || has_igo(ev);
+	return n >= 2 || !cooperative(ev->type) || has_igo(ev) || !strcmp(ev->type, "CONCEDE");
 }
 
 /* An act with one state named and the other left implicit ("China rejected
@@ -300,7 +306,20 @@ static void from_discourse(const cx_doc *d, int s, const cx_hit *h, cx_ev *ev)
 	int back = 0;
 	for (int k = h->e; k < h->e + 4 && k < d->sents[s].te && !back; k++)
 		back = cx_wordk(d, k, W_BACKREF) || (k < h->e + 2 && (cx_wordk(d, k, W_PRON) || cx_wordk(d, k, W_DEMO)));
+	/* "Moscow called the accusations absurd and vowed to retaliate": the object taken up earlier in the sentence */
+	for (int k = d->sents[s].tb; k < h->k && !back && !cooperative(h->type); k++)
+		back = cx_wordk(d, k, W_BACKREF);
 	const char *me = ev->nactor ? ev->actor[0] : ev->recip[0];
+	/* a condemnation with no target named answers the attack just reported, by its perpetrator */
+	for (int i = d->nev - 1; i >= 0 && !strcmp(h->type, "ACCUSE"); i--) {
+		const cx_ev *o = &d->evs[i];
+		if (o->sent < s - 1)
+			break;
+		if (hostile(o->type) && o->nactor && is_state(o->actor[0]) && strcmp(o->actor[0], me)) {
+			put(ev->recip, &ev->nrecip, o->actor[0]);
+			return;
+		}
+	}
 	for (int i = d->nev - 1; i >= 0; i--) {
 		const cx_ev *o = &d->evs[i];
 		if (o->sent < s - 2 || (o->sent != s && !back))
@@ -359,6 +378,9 @@ static cr_err one_sided(cx_doc *d, int s, const cx_hit *h, const party *p, int n
 		if ((p[i].tok == h->k - 1 || p[i].tok == h->k - 2 || p[i].tok == h->e || p[i].tok == h->e + 1) &&
 		    cx_ment_at(d, p[i].tok, G_COUNTRY) && cx_ment_at(d, p[i].tok, G_COUNTRY)->kind == K_ADJ)
 			put(ev.actor, &ev.nactor, p[i].code);
+	/* a state mobilises its own forces: the subject acts even for a noun ("décrété la mobilisation") */
+	if (!ev.nactor && !h->object && !strcmp(h->type, "MOBILIZE"))
+		nominal = 0;
 	for (int i = 0; i < np && !nominal; i++)
 		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].loc && !p[i].anaphor)
 			put(ev.actor, &ev.nactor, p[i].code);
@@ -464,6 +486,19 @@ static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, c
 			if (p[i].tok > h->k && !p[i].loc && !p[i].place && !has(hosts, nh, p[i].code))
 				put(guests, &ng, p[i].code);
 	}
+	/* several guests received together by one host ("hosted the Algerian
+	 * president and the head of Libya's council"): one hosted meeting */
+	if (nh == 1 && ng >= 2 && (t->flags & TF_H) && !(t->flags & TF_N) && !pass) {
+		cx_ev one = {.type = h->type, .mode = "multilateral", .date = -1, .loc = -1};
+		for (int g = 0; g < ng; g++)
+			if (strcmp(guests[g], hosts[0]))
+				put(one.actor, &one.nactor, guests[g]);
+		put(one.recip, &one.nrecip, hosts[0]);
+		if (nstates(&one) < 3)
+			one.mode = t->mode;
+		finish(d, s, h->k, &one, hosts[0]);
+		return emit(d, &one);
+	}
 	/* a visit has one visitor and one host: several destinations are several visits */
 	for (int g = 0; g < ng; g++)
 		for (int j = 0; j < nh; j++) {
@@ -500,10 +535,31 @@ static cr_err meeting(cx_doc *d, int s, const cx_hit *h, const party *p, int np,
 
 /* Any other type: the subject (its own clause first) acts on what follows
  * the trigger; one event with every recipient. */
-static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p, int np, const char *focal, int poss,
+static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p0, int np, const char *focal, int poss,
                       int cs, int re, int next, int next_verb)
 {
 	const cx_trig *t = h->t;
+	/* "called on Egypt", "appelé le Mali à": the trigger's own preposition governs its object, not a place */
+	party p[MAXP];
+	memcpy(p, p0, sizeof *p * (size_t)np);
+	for (int i = 0; i < np; i++)
+		if (p[i].loc && !p[i].place && h->e - h->k >= 2 && cx_wordk(d, h->e - 1, W_LOC) &&
+		    (p[i].tok == h->e || (p[i].tok == h->e + 1 && (cx_is(d, h->e, "the") || cx_is(d, h->e, "le") ||
+		                                                   cx_is(d, h->e, "la") || cx_is(d, h->e, "l")))))
+			p[i].loc = 0;
+	/* and the rest of its list: "called on Chile and Peru" */
+	for (int i = 1; i < np; i++) {
+		const cx_ment *m = cx_ment_at(d, p[i - 1].tok, 0);
+		if (p[i - 1].loc || !p[i].loc || p[i - 1].tok < h->e || !m)
+			continue;
+		int k = m->te;
+		while (k < p[i].tok && (((d->toks[k].flags & TK_PUNCT) && d->toks[k].p == ',') || cx_is(d, k, "and") ||
+		                        cx_is(d, k, "et") || cx_is(d, k, "the") || cx_is(d, k, "le") || cx_is(d, k, "la") ||
+		                        cx_is(d, k, "l")))
+			k++;
+		if (k == p[i].tok)
+			p[i].loc = 0;
+	}
 	int nominal = (t->flags & TF_N) != 0;
 	cx_ev ev = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
 	/* "..., qui l'accuse": a relative clause's subject is the party just before it */
@@ -566,6 +622,16 @@ static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p, int np,
 			if (p[i].tok > h->k && (next_verb || p[i].tok < next) && !p[i].place && !p[i].anaphor &&
 			    is_state(p[i].code) && !has(ev.actor, ev.nactor, p[i].code))
 				put(ev.recip, &ev.nrecip, p[i].code);
+	/* "accusing them of", "les accusant de": the object is who the clause before acted on */
+	if (!strcmp(h->type, "ACCUSE") && !nominal && d->nev && d->evs[d->nev - 1].sent == s &&
+	    (cx_is(d, h->e, "them") || cx_is(d, h->e, "him") || cx_is(d, h->e, "her") || cx_is(d, h->k - 1, "les") ||
+	     cx_is(d, h->k - 1, "l"))) {
+		const cx_ev *o = &d->evs[d->nev - 1];
+		ev.nrecip = 0;
+		for (int j = 0; j < o->nrecip; j++)
+			if (!has(ev.actor, ev.nactor, o->recip[j]))
+				put(ev.recip, &ev.nrecip, o->recip[j]);
+	}
 	from_discourse(d, s, h, &ev);
 	bilateral(d, &ev);
 	if (((t->flags & TF_R) && !ev.nrecip) || !enough(&ev))
@@ -625,6 +691,87 @@ static int abroad(const cx_doc *d, int s, const cx_hit *h, const party *p, int n
 	return 0;
 }
 
+/* "19 firms accused of shipping", "deux commandants accusés d'entraver":
+ * the participle with nothing between it and "of"/"de" is passive, the
+ * accuser unnamed; the active verb has its object there ("accused Russia
+ * of", "l'accuse de" with the object as a clitic before it). */
+static int participle(const cx_doc *d, const cx_hit *h)
+{
+	static const char *const clitic[] = {"l", "le", "la", "les", "lui", "leur", "nous", "vous", "me", "te", "se", "s", NULL};
+	if ((h->t->flags & TF_N) || strcmp(h->type, "ACCUSE") || !(cx_is(d, h->e, "of") || cx_is(d, h->e, "de") ||
+	                                                          cx_is(d, h->e, "d")))
+		return 0;
+	for (int w = 0; clitic[w]; w++)
+		if (cx_is(d, h->k - 1, clitic[w]))
+			return 0;
+	static const char *const aux[] = {"a", "ont", "avait", "avaient", "has", "have", "had", "and", "et", NULL};
+	for (int w = 0; aux[w]; w++)
+		if (cx_is(d, h->k - 1, aux[w]) || (cx_is(d, h->k - 2, aux[w]) && cx_is_word(d, h->k - 1) &&
+		                                   !(d->toks[h->k - 1].flags & TK_CAP)))
+			return 0;
+	return 1;
+}
+
+/* ", a deployment Addis Ababa views as hostile", ", une accusation que
+ * Cotonou dément": a noun in apposition after a comma names again the act
+ * the clause before it reported. */
+static int apposition(const cx_doc *d, const cx_hit *h)
+{
+	if (h->k < 2)
+		return 0;
+	int j = h->k - 1;
+	/* ", a long-standing Tunisian demand": adjectives between the article and the noun */
+	for (int n = 0; n < 2 && j > 1 && cx_is_word(d, j) && !cx_is(d, j, "a") && !cx_is(d, j, "an") &&
+	                !cx_is(d, j, "une") && !cx_is(d, j, "un") && d->lang == 2; n++)
+		j--;
+	/* French "a" is the auxiliary ("X, a rencontré"): articles by language */
+	if (!(d->lang == 2 ? cx_is(d, j, "a") || cx_is(d, j, "an") : cx_is(d, j, "une") || cx_is(d, j, "un")))
+		return 0;
+	return (d->toks[j - 1].flags & TK_PUNCT) && d->toks[j - 1].p == ',';
+}
+
+static int hostile(const char *type)
+{
+	return !strcmp(type, "ASSAULT") || !strcmp(type, "SANCTION") || !strcmp(type, "COERCE") ||
+	       !strcmp(type, "THREATEN") || !strcmp(type, "MOBILIZE");
+}
+
+/* What a promise governs decides what it is (PLOVER): promising a release,
+ * a withdrawal or a truce is CONCEDE; vowing to strike or to punish is a
+ * THREATEN. The wrapper hit i takes the type, or is dropped (returns 1) and
+ * the governed act becomes a threat. */
+static int promise_kind(cx_hit *hits, int nh, int i, int wrap_end)
+{
+	for (int j = i + 1; j < nh && j == i + 1 && hits[j].k < wrap_end; j++) {
+		int gap = hits[j].k - hits[i].e;
+		if (gap <= 8 && (!strcmp(hits[j].type, "RETREAT") || (!strcmp(hits[j].type, "CONCEDE") && (hits[j].t->flags & TF_N)))) {
+			hits[i].type = "CONCEDE";
+			return 0;
+		}
+		/* "vowed to retaliate": the act right after "to", "de", "à" */
+		if (gap <= 2 && hostile(hits[j].type)) {
+			hits[j].type = "THREATEN";
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* An event dated by its own sentence after the publication date is announced, not done. */
+static int later_date(const cx_doc *d, int s, const cx_hit *h)
+{
+	int i = near_date(d, s, h->k);
+	if (i < 0 || !d->py)
+		return 0;
+	const cx_date *x = &d->dates[i];
+	long a = (long)x->y * 10000 + x->m * 100 + x->d, p = (long)d->py * 10000 + d->pm * 100 + d->pd;
+	if (!x->m)
+		return x->y > d->py;
+	if (!x->d)
+		return a / 100 > p / 100;
+	return a > p;
+}
+
 cr_err cx_find_events(cx_doc *d)
 {
 	const char *focal = d->top[0];
@@ -638,7 +785,8 @@ cr_err cx_find_events(cx_doc *d)
 			int wrap_end = -1, wrap_any = 0, wrap_e = -100;
 			for (int i = 0; i < nh; i++) {
 				cx_hit *h = &hits[i];
-				if (cx_negated(d, h->k) || cx_hypothetical(d, h->k) || cx_referential(d, h->k, h->t))
+				if (cx_negated(d, h->k) || cx_hypothetical(d, h->k) || cx_referential(d, h->k, h->t) ||
+				    participle(d, h) || apposition(d, h))
 					continue;
 				if ((h->t->flags & TF_N) && !(i > 0 && hits[i - 1].k >= cx_clause_start(d, h->k)) &&
 				    (cx_after_noun(d, h->e, W_HYPO) || cx_after_noun(d, h->e, W_NEG)))
@@ -655,9 +803,13 @@ cr_err cx_find_events(cx_doc *d)
 					wrap_any = strcmp(h->type, "AGREE") != 0;
 					wrap_end = h->e + (wrap_any ? 6 : 10);
 					wrap_e = h->e;
+					if (!wrap_any && promise_kind(hits, nh, i, wrap_end))
+						continue;
 				}
-				if (cx_future(d, h->k, h->e, h->t)) {
-					if (cooperative(h->type) || (!strcmp(h->type, "MOBILIZE") && abroad(d, s, h, p, np)))
+				if (cx_future(d, h->k, h->e, h->t) || later_date(d, s, h)) {
+					if (!strcmp(h->type, "RETREAT") || !strcmp(h->type, "CONCEDE"))
+						h->type = "CONCEDE"; /* a promised release or withdrawal is a verbal concession */
+					else if (cooperative(h->type) || (!strcmp(h->type, "MOBILIZE") && abroad(d, s, h, p, np)))
 						h->type = "AGREE";
 					else if (!strcmp(h->type, "SANCTION") || !strcmp(h->type, "ASSAULT") ||
 					         !strcmp(h->type, "COERCE"))

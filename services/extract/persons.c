@@ -227,7 +227,28 @@ static void raw_span(const cx_doc *d, int a, int b, char *out, size_t cap)
 static int person_for(cx_doc *d, int a, int b, int create)
 {
 	const char *sur = cx_fold(d, b - 1);
-	const char *first = b - a >= 2 ? cx_fold(d, a) : "";
+	/* "OSEI-MENSAH" is one surname, not a first name and a surname */
+	const char *first = b - a >= 2 && !(d->toks[a + 1].flags & TK_HYPH) ? cx_fold(d, a) : "";
+	/* "WANG Jianmin": an all-caps first word before mixed case is the surname */
+	if (b - a == 2 && (d->toks[a].flags & TK_UPPER) && !(d->toks[b - 1].flags & TK_UPPER) && d->toks[a].flen >= 2)
+		sur = cx_fold(d, a), first = cx_fold(d, b - 1);
+	/* "Mahamat Saleh" after "Abakar MAHAMAT SALEH": the trailing words of a known name */
+	if (b - a >= 2)
+		for (int i = 0; i < d->nperson; i++) {
+			char f[96], w[96];
+			cx_fold_phrase(d->persons[i].name, f, sizeof f);
+			size_t o = 0;
+			for (int k = a; k < b && o + d->toks[k].flen + 2 < sizeof w; k++) {
+				if (o)
+					w[o++] = ' ';
+				memcpy(w + o, cx_fold(d, k), d->toks[k].flen);
+				o += d->toks[k].flen;
+			}
+			w[o] = 0;
+			size_t fl = strlen(f);
+			if (fl > o && !strcmp(f + fl - o, w) && f[fl - o - 1] == ' ')
+				return i;
+		}
 	for (int i = 0; i < d->nperson; i++) {
 		cx_person *p = &d->persons[i];
 		if (!same_surname(p->sur, sur))
@@ -354,6 +375,15 @@ static int bare_name(const cx_doc *d, int i, int j)
 		    cx_trigger_at(d, k, d->ntok, 0, &t) > 0)
 			return 0;
 	if (j < d->ntok && ((d->toks[j].flags & TK_CAP) || (d->toks[j].flags & TK_PUNCT && d->toks[j].p == '(')))
+		return 0;
+	/* "Danko-Wasagu": a hyphenated word alone is a place or a compound more often than a name */
+	int spaced = 0;
+	for (int k = i + 1; k < j; k++)
+		spaced += !(d->toks[k].flags & TK_HYPH);
+	if (!spaced)
+		return 0;
+	/* "Kurdistan Workers' Party" */
+	if (j + 1 < d->ntok && (d->toks[j].flags & TK_PUNCT) && d->toks[j].p == '\'' && cx_wordk(d, j + 1, W_NONNAME))
 		return 0;
 	return 1;
 }

@@ -185,11 +185,32 @@ int cx_negated(const cx_doc *d, int k)
 	return 0;
 }
 
+/* "said that China would send", "a indiqué que Paris serait prêt": a
+ * conditional in reported speech is the future of the past, unless the
+ * sentence states a condition ("if", "si", "unless"). */
+static int reported_would(const cx_doc *d, int j)
+{
+	static const char *const cond[] = {"would", "serait", "seraient", NULL};
+	int hit = 0;
+	for (int w = 0; cond[w] && !hit; w++)
+		hit = cx_is(d, j, cond[w]);
+	if (!hit)
+		return 0;
+	int s = d->toks[j].sent, that = 0;
+	for (int k = d->sents[s].tb; k < d->sents[s].te; k++) {
+		if (cx_is(d, k, "if") || cx_is(d, k, "si") || cx_is(d, k, "unless") || cx_is(d, k, "whether"))
+			return 0;
+		if (k < j && (cx_is(d, k, "that") || cx_is(d, k, "que") || cx_is(d, k, "qu")))
+			that = 1;
+	}
+	return that;
+}
+
 int cx_hypothetical(const cx_doc *d, int k)
 {
 	int c = cx_clause_start(d, k);
 	for (int j = c; j < k; j++) {
-		if (cx_wordk(d, j, W_HYPO))
+		if (cx_wordk(d, j, W_HYPO) && !reported_would(d, j))
 			return 1;
 		if (cx_is(d, j, "s") && (d->toks[j].flags & TK_APOS) && (cx_is(d, j + 1, "il") || cx_is(d, j + 1, "ils")))
 			return 1;
@@ -202,6 +223,9 @@ int cx_future(const cx_doc *d, int k, int e, const cx_trig *t)
 	int c = cx_clause_start(d, k);
 	if (any_word(d, c > k - 12 ? c : k - 12, k, W_FUT))
 		return 1;
+	for (int j = c > k - 6 ? c : k - 6; j < k; j++)
+		if (j >= 0 && reported_would(d, j))
+			return 1;
 	if ((t->flags & TF_N) && any_word(d, k + 1, e + 2, W_FUT))
 		return 1;
 	for (int j = k; d->lang == 1 && !(t->flags & TF_N) && j < e; j++) {

@@ -7,7 +7,7 @@
  * Submit frames are packed before the clock starts so the client costs
  * little CPU during the measurement.
  *   bench_e2e CORPUS --submit EP --query EP --events EP [--count N]
- *             [--window W | --rate R] [--timeout S] [--progress]
+ *             [--window W | --rate R] [--timeout S] [--progress] [--dump FILE]
  * Prints one JSON object on stdout. */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +31,8 @@ typedef struct client {
 	double *lat_ingest;    /* ms: ingest's submitted_us -> first event received */
 	double *lat_store;     /* ms: submitted_us -> stored_us */
 	unsigned char *seen;
+	FILE *dump;            /* --dump: "sent_ms latency_ms" per article, for time plots */
+	uint64_t t0_real;
 	size_t nlat, nlat_store;
 	size_t sent, replied, accepted, dup, refused, events;
 	uint64_t stored_base, stored_now;
@@ -192,6 +194,8 @@ static void on_event(client *c)
 		if (i >= 0 && !c->seen[i] && c->sent_real[i]) {
 			c->seen[i] = 1;
 			c->lat_client[c->nlat] = (double)(now - c->sent_real[i]) / 1e3;
+			if (c->dump)
+				fprintf(c->dump, "%.1f %.2f\n", (double)(c->sent_real[i] - c->t0_real) / 1e3, c->lat_client[c->nlat]);
 			c->lat_ingest[c->nlat] = r->has_submitted_us && r->submitted_us ? (double)((int64_t)(now - r->submitted_us)) / 1e3 : -1;
 			c->nlat++;
 			if (r->has_submitted_us && r->has_stored_us && r->submitted_us && r->stored_us >= r->submitted_us)
@@ -245,126 +249,204 @@ static int wait_ready(client *c, double timeout_s)
 	return -1;
 }
 
-int main(int argc, char **argv)
+typedef struct opts {
+	const char *path, *ep_sub, *ep_qry, *ep_evt, *dump;
+	size_t count, window;
+	double rate, timeout_s;
+	int progress;
+} opts;
+
+static int parse(int argc, char **argv, opts *o)
 {
-	const char *path = NULL, *ep_sub = NULL, *ep_qry = NULL, *ep_evt = NULL;
-	size_t count = 0, window = 1000;
-	double rate = 0, timeout_s = 300;
-	int progress = 0;
+	*o = (opts){.window = 1000, .timeout_s = 300};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--submit") && v) ep_sub = v, i++;
-		else if (!strcmp(a, "--query") && v) ep_qry = v, i++;
-		else if (!strcmp(a, "--events") && v) ep_evt = v, i++;
-		else if (!strcmp(a, "--count") && v) count = strtoul(v, NULL, 10), i++;
-		else if (!strcmp(a, "--window") && v) window = strtoul(v, NULL, 10), i++;
-		else if (!strcmp(a, "--rate") && v) rate = atof(v), i++;
-		else if (!strcmp(a, "--timeout") && v) timeout_s = atof(v), i++;
-		else if (!strcmp(a, "--progress")) progress = 1;
-		else path = a;
+		if (!strcmp(a, "--submit") && v) o->ep_sub = v, i++;
+		else if (!strcmp(a, "--query") && v) o->ep_qry = v, i++;
+		else if (!strcmp(a, "--events") && v) o->ep_evt = v, i++;
+		else if (!strcmp(a, "--count") && v) o->count = strtoul(v, NULL, 10), i++;
+		else if (!strcmp(a, "--window") && v) o->window = strtoul(v, NULL, 10), i++;
+		else if (!strcmp(a, "--rate") && v) o->rate = atof(v), i++;
+		else if (!strcmp(a, "--timeout") && v) o->timeout_s = atof(v), i++;
+		else if (!strcmp(a, "--progress")) o->progress = 1;
+		else if (!strcmp(a, "--dump") && v) o->dump = v, i++;
+		else o->path = a;
 	}
-	if (!path || !ep_sub || !ep_qry || !ep_evt) {
-		fprintf(stderr, "usage: bench_e2e CORPUS --submit EP --query EP --events EP [--count N] [--window W | --rate R]\n");
-		return 2;
-	}
-	bc_corpus corp;
-	if (bc_load(path, count, &corp))
-		return 1;
-	client c = {0};
-	c.n = corp.n;
-	c.frames = calloc(c.n, sizeof *c.frames);
-	c.lens = calloc(c.n, sizeof *c.lens);
-	c.sent_real = calloc(c.n, sizeof *c.sent_real);
-	c.lat_client = calloc(c.n, sizeof(double));
-	c.lat_ingest = calloc(c.n, sizeof(double));
-	c.lat_store = calloc(c.n, sizeof(double));
-	c.seen = calloc(c.n, 1);
-	for (size_t i = 0; i < c.n; i++)
-		c.frames[i] = pack_submit(&corp.a[i], i, &c.lens[i]);
-	size_t bytes = corp.text_bytes;
-	bc_free(&corp);
+	return o->path && o->ep_sub && o->ep_qry && o->ep_evt ? 0 : -1;
+}
 
-	c.ctx = zmq_ctx_new();
-	c.sub_s = sock(&c, ZMQ_DEALER, ep_sub);
-	c.qry_s = sock(&c, ZMQ_DEALER, ep_qry);
-	c.evt_s = sock(&c, ZMQ_SUB, ep_evt);
+/* Pack every submission and connect; returns the corpus text bytes. */
+static size_t client_open(client *c, const opts *o, const bc_corpus *corp)
+{
+	c->n = corp->n;
+	c->frames = calloc(c->n, sizeof *c->frames);
+	c->lens = calloc(c->n, sizeof *c->lens);
+	c->sent_real = calloc(c->n, sizeof *c->sent_real);
+	c->lat_client = calloc(c->n, sizeof(double));
+	c->lat_ingest = calloc(c->n, sizeof(double));
+	c->lat_store = calloc(c->n, sizeof(double));
+	c->seen = calloc(c->n, 1);
+	for (size_t i = 0; i < c->n; i++)
+		c->frames[i] = pack_submit(&corp->a[i], i, &c->lens[i]);
+	c->ctx = zmq_ctx_new();
+	c->sub_s = sock(c, ZMQ_DEALER, o->ep_sub);
+	c->qry_s = sock(c, ZMQ_DEALER, o->ep_qry);
+	c->evt_s = sock(c, ZMQ_SUB, o->ep_evt);
 	/* latency runs take one copy of every event ("t.<TYPE>." topics; the
 	 * per-country copies are filtered out at the publisher); throughput runs
 	 * subscribe to nothing, so the client costs the pipeline no CPU for them */
-	if (rate > 0)
-		zmq_setsockopt(c.evt_s, ZMQ_SUBSCRIBE, "t.", 2);
+	if (o->rate > 0)
+		zmq_setsockopt(c->evt_s, ZMQ_SUBSCRIBE, "t.", 2);
+	return corp->text_bytes;
+}
+
+static void client_close(client *c)
+{
+	zmq_close(c->sub_s);
+	zmq_close(c->qry_s);
+	zmq_close(c->evt_s);
+	zmq_ctx_term(c->ctx);
+	for (size_t i = 0; i < c->n; i++)
+		free(c->frames[i]);
+	free(c->frames);
+	free(c->lens);
+	free(c->sent_real);
+	free(c->lat_client);
+	free(c->lat_ingest);
+	free(c->lat_store);
+	free(c->seen);
+}
+
+/* Send what the window or the pacing allows now; returns the poll timeout. */
+static long send_some(client *c, const opts *o, uint64_t t0)
+{
+	long wait_ms = 10;
+	uint64_t now = bc_mono_us();
+	while (c->sent < c->n) {
+		if (o->rate > 0) {
+			uint64_t due = t0 + (uint64_t)((double)c->sent * 1e6 / o->rate);
+			if (now < due) {
+				/* sleep at least 1 ms and send what fell due meanwhile:
+				 * a spinning client would steal a core from the pipeline */
+				long ms = (long)((due - now) / 1000);
+				ms = ms < 1 ? 1 : ms;
+				return ms < wait_ms ? ms : wait_ms;
+			}
+		} else if (c->sent - c->replied >= o->window) {
+			return wait_ms;
+		}
+		c->sent_real[c->sent] = bc_now_us();
+		if (send_body(c->sub_s, c->frames[c->sent], c->lens[c->sent]))
+			return wait_ms;
+		free(c->frames[c->sent]);
+		c->frames[c->sent] = NULL;
+		c->sent++;
+		now = bc_mono_us();
+		wait_ms = 0;
+	}
+	return wait_ms;
+}
+
+/* Handle what the three sockets have, waiting at most wait_ms. */
+static int poll_once(client *c, long wait_ms)
+{
+	zmq_pollitem_t it[3] = {{c->sub_s, 0, ZMQ_POLLIN, 0}, {c->evt_s, 0, ZMQ_POLLIN, 0}, {c->qry_s, 0, ZMQ_POLLIN, 0}};
+	if (zmq_poll(it, 3, wait_ms) < 0 && zmq_errno() != EINTR)
+		return -1;
+	for (int k = 0; k < 256 && (it[0].revents & ZMQ_POLLIN); k++)
+		if (zmq_poll(&it[0], 1, 0) > 0)
+			on_reply(c);
+	for (int k = 0; k < 256 && (it[1].revents & ZMQ_POLLIN); k++)
+		if (zmq_poll(&it[1], 1, 0) > 0)
+			on_event(c);
+	if (it[2].revents & ZMQ_POLLIN)
+		on_stats(c);
+	return 0;
+}
+
+typedef struct times {
+	uint64_t t0, replied, done;
+} times;
+
+/* Submit everything and wait until the store has stored all accepted. */
+static int run(client *c, const opts *o, times *t)
+{
+	uint64_t last_prog = t->t0 = bc_mono_us();
+	c->t0_real = bc_now_us();
+	for (;;) {
+		double el = (double)(bc_mono_us() - t->t0) / 1e6;
+		if (el > o->timeout_s) {
+			fprintf(stderr, "bench_e2e: timeout: sent=%zu replied=%zu stored=%lu\n", c->sent, c->replied,
+				(unsigned long)c->stored_now);
+			return 1;
+		}
+		long wait_ms = send_some(c, o, t->t0);
+		if (c->replied == c->n && !t->replied)
+			t->replied = bc_mono_us();
+		/* poll the store's counters every 10 ms: often enough for a 1% error
+		 * on runs of seconds, rarely enough to cost the store nothing */
+		if (!c->stats_pending && bc_mono_us() - c->stats_sent_at > 10000)
+			send_stats_query(c);
+		if (c->replied == c->n && c->stored_now >= c->accepted) {
+			t->done = bc_mono_us();
+			return 0;
+		}
+		if (poll_once(c, wait_ms))
+			return 1;
+		if (o->progress && bc_mono_us() - last_prog > 1000000) {
+			last_prog = bc_mono_us();
+			fprintf(stderr, "bench_e2e: t=%.1fs sent=%zu replied=%zu stored=%lu events=%zu\n", el, c->sent,
+				c->replied, (unsigned long)c->stored_now, c->events);
+		}
+	}
+}
+
+static void report(client *c, const opts *o, const times *t, size_t bytes)
+{
+	double secs = t->done ? (double)(t->done - t->t0) / 1e6 : 0;
+	struct rusage ru;
+	printf("{\"mode\":\"%s\",\"articles\":%zu,\"bytes\":%zu,\"window\":%zu,\"rate\":%.0f,\"accepted\":%zu,\"duplicates\":%zu,"
+		"\"refused\":%zu,\"stored\":%lu,\"seconds\":%.3f,\"articles_per_s\":%.0f,\"mb_per_s\":%.2f,\"accept_seconds\":%.3f,"
+		"\"events\":%zu,\"complete\":%s", o->rate > 0 ? "latency" : "throughput", c->n, bytes, o->window, o->rate,
+		c->accepted, c->dup, c->refused, (unsigned long)c->stored_now, secs,
+		secs > 0 ? (double)c->accepted / secs : 0.0, secs > 0 ? (double)bytes / secs / 1e6 : 0.0,
+		t->replied ? (double)(t->replied - t->t0) / 1e6 : 0.0, c->events, t->done ? "true" : "false");
+	getrusage(RUSAGE_SELF, &ru);
+	printf(",\"client_cpu_s\":%.3f", (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+	printf(",\"store_counters\":{%s}", c->last_counters);
+	print_lat("latency_client", c->lat_client, c->nlat);
+	print_lat("latency_ingest", c->lat_ingest, c->nlat);
+	print_lat("latency_store", c->lat_store, c->nlat_store);
+	printf("}\n");
+}
+
+int main(int argc, char **argv)
+{
+	opts o;
+	bc_corpus corp;
+	client c = {0};
+	times t = {0};
+	if (parse(argc, argv, &o)) {
+		fprintf(stderr, "usage: bench_e2e CORPUS --submit EP --query EP --events EP [--count N] [--window W | --rate R]\n");
+		return 2;
+	}
+	if (bc_load(o.path, o.count, &corp))
+		return 1;
+	size_t bytes = client_open(&c, &o, &corp);
+	if (o.dump && !(c.dump = fopen(o.dump, "w")))
+		perror(o.dump);
+	bc_free(&corp);
 	if (wait_ready(&c, 20)) {
-		fprintf(stderr, "bench_e2e: store does not answer STATS on %s (or has no articles/dead_letters counters)\n", ep_qry);
+		fprintf(stderr, "bench_e2e: store does not answer STATS on %s (or has no articles/dead_letters counters)\n", o.ep_qry);
+		client_close(&c);
 		return 1;
 	}
 	/* the SUB connection is asynchronous: give it a moment so that the first
 	 * events are not lost (a benchmark, not a test) */
 	zmq_pollitem_t wait_it = {c.evt_s, 0, ZMQ_POLLIN, 0};
 	zmq_poll(&wait_it, 1, 300);
-
-	uint64_t t0 = bc_mono_us(), t_replied = 0, t_done = 0, last_prog = t0;
-	int rc = 0;
-	for (;;) {
-		uint64_t now = bc_mono_us();
-		double el = (double)(now - t0) / 1e6;
-		if (el > timeout_s) {
-			fprintf(stderr, "bench_e2e: timeout: sent=%zu replied=%zu stored=%lu\n", c.sent, c.replied, (unsigned long)c.stored_now);
-			rc = 1;
-			break;
-		}
-		long wait_ms = 10;
-		while (c.sent < c.n) {
-			if (rate > 0) {
-				uint64_t due = t0 + (uint64_t)((double)c.sent * 1e6 / rate);
-				if (now < due) {
-					/* sleep at least 1 ms and send what fell due meanwhile:
-					 * a spinning client would steal a core from the pipeline */
-					long ms = (long)((due - now) / 1000);
-					ms = ms < 1 ? 1 : ms;
-					wait_ms = ms < wait_ms ? ms : wait_ms;
-					break;
-				}
-			} else if (c.sent - c.replied >= window) {
-				break;
-			}
-			c.sent_real[c.sent] = bc_now_us();
-			if (send_body(c.sub_s, c.frames[c.sent], c.lens[c.sent]))
-				break;
-			free(c.frames[c.sent]);
-			c.frames[c.sent] = NULL;
-			c.sent++;
-			now = bc_mono_us();
-			wait_ms = 0;
-			if (rate > 0)
-				continue;
-		}
-		if (c.replied == c.n && !t_replied)
-			t_replied = bc_mono_us();
-		/* poll the store's counters every 10 ms: often enough for a 1% error
-		 * on runs of seconds, rarely enough to cost the store nothing */
-		if (!c.stats_pending && bc_mono_us() - c.stats_sent_at > 10000)
-			send_stats_query(&c);
-		if (c.replied == c.n && c.stored_now >= c.accepted) {
-			t_done = bc_mono_us();
-			break;
-		}
-		zmq_pollitem_t it[3] = {{c.sub_s, 0, ZMQ_POLLIN, 0}, {c.evt_s, 0, ZMQ_POLLIN, 0}, {c.qry_s, 0, ZMQ_POLLIN, 0}};
-		if (zmq_poll(it, 3, wait_ms) < 0 && zmq_errno() != EINTR)
-			break;
-		for (int k = 0; k < 256 && (it[0].revents & ZMQ_POLLIN); k++)
-			if (zmq_poll(&it[0], 1, 0) > 0)
-				on_reply(&c);
-		for (int k = 0; k < 256 && (it[1].revents & ZMQ_POLLIN); k++)
-			if (zmq_poll(&it[1], 1, 0) > 0)
-				on_event(&c);
-		if (it[2].revents & ZMQ_POLLIN)
-			on_stats(&c);
-		if (progress && bc_mono_us() - last_prog > 1000000) {
-			last_prog = bc_mono_us();
-			fprintf(stderr, "bench_e2e: t=%.1fs sent=%zu replied=%zu stored=%lu events=%zu\n", el, c.sent, c.replied,
-				(unsigned long)c.stored_now, c.events);
-		}
-	}
+	int rc = run(&c, &o, &t);
 	/* events of the last articles may still be in flight: drain briefly */
 	uint64_t td = bc_mono_us();
 	while (bc_mono_us() - td < 300000) {
@@ -372,34 +454,9 @@ int main(int argc, char **argv)
 		if (zmq_poll(&it, 1, 50) > 0)
 			on_event(&c);
 	}
-	double secs = t_done ? (double)(t_done - t0) / 1e6 : 0;
-	printf("{\"mode\":\"%s\",\"articles\":%zu,\"bytes\":%zu,\"window\":%zu,\"rate\":%.0f,\"accepted\":%zu,\"duplicates\":%zu,"
-		"\"refused\":%zu,\"stored\":%lu,\"seconds\":%.3f,\"articles_per_s\":%.0f,\"mb_per_s\":%.2f,\"accept_seconds\":%.3f,"
-		"\"events\":%zu,\"complete\":%s", rate > 0 ? "latency" : "throughput", c.n, bytes, window, rate, c.accepted, c.dup,
-		c.refused, (unsigned long)c.stored_now, secs, secs > 0 ? (double)c.accepted / secs : 0.0,
-		secs > 0 ? (double)bytes / secs / 1e6 : 0.0, t_replied ? (double)(t_replied - t0) / 1e6 : 0.0, c.events,
-		t_done ? "true" : "false");
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	printf(",\"client_cpu_s\":%.3f", (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
-	printf(",\"store_counters\":{%s}", c.last_counters);
-	print_lat("latency_client", c.lat_client, c.nlat);
-	print_lat("latency_ingest", c.lat_ingest, c.nlat);
-	print_lat("latency_store", c.lat_store, c.nlat_store);
-	printf("}\n");
-	zmq_close(c.sub_s);
-	zmq_close(c.qry_s);
-	zmq_close(c.evt_s);
-	zmq_ctx_term(c.ctx);
-	for (size_t i = 0; i < c.n; i++)
-		free(c.frames[i]);
-	free(c.frames);
-	free(c.lens);
-	free(c.sent_real);
-	free(c.lat_client);
-	free(c.lat_ingest);
-	free(c.lat_store);
-	free(c.seen);
+	report(&c, &o, &t, bytes);
+	if (c.dump)
+		fclose(c.dump);
+	client_close(&c);
 	return rc;
 }

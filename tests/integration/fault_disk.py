@@ -143,6 +143,8 @@ def main():
     T.check("store_count", st.get("articles") == len(accepted) + len(later) + cli_extra,
             f"store.articles={st.get('articles')} expected {len(accepted)} + {len(later)} + {cli_extra}")
     T.check("no_dead_letters", st.get("dead_letters", 0) == 0, f"dead letters: {F.dead_letters(data)[:5]}")
+    F.stop_all()
+    F.check_sanitizers(T, [logp, ilog])
     T.done()
 
 

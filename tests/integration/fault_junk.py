@@ -272,6 +272,8 @@ def main():
         worker_part(tmp, "extract", normalized, "extract")
     else:
         T.check("extract_worker", False, "skipped: no normalized article to feed it")
+    F.stop_all()
+    F.check_sanitizers(T, [os.path.join(tmp, n) for n in ("pipeline.log", "normalize.log", "extract.log")])
     T.info(f"took {time.monotonic() - t0:.1f}s")
     T.done()
 

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Nothing lost under kill -9 (issue 5). With `courant up` running, stream
-FAULT_ARTICLES (default 5000; 1000 under sanitizers) small distinct articles
-with `courant submit --wait`, and kill -9, each at its own point of the run
-(triggered by progress counters, not by time): a normalize worker, an
-extract worker, the relay, the store, and ingest (while the submitter still
-has articles in flight, so that it must reconnect and re-send). `courant up`
-restarts each. Afterwards: submit exited 0, the store holds exactly N
+FAULT_ARTICLES (default 5000) small distinct articles into
+`courant submit --wait -` in twelve chunks, and kill -9, each during its own chunk:
+a normalize worker, ingest (while the submitter has articles in flight, so
+that it must reconnect and re-send), an extract worker, the relay, the store.
+A kill is triggered by progress (a tenth of the chunk accepted by ingest or
+stored), never by time, and only while most of the chunk is still in flight;
+the next chunk is written after it, so every kill lands mid-stream however
+fast the pipeline is. `courant up` restarts each. Afterwards: submit exited 0, the store holds exactly N
 articles, every id once, no dead letter, and no article's events twice.
 """
 import os
@@ -20,26 +22,44 @@ import faultlib as F  # noqa: E402
 import zmq  # noqa: E402
 
 T = F.Results("fault_kill")
-N = int(os.environ.get("FAULT_ARTICLES") or (1000 if F.SANITIZED else 5000))
+N = int(os.environ.get("FAULT_ARTICLES") or 5000)
 BUDGET = float(os.environ.get("FAULT_BUDGET_S") or 240)
-# In this order: (service, counter that triggers its kill, fraction of N).
-# Each kill also waits for the store to gain GAP * N articles since the
-# previous one, so that the kills land at different moments of the stream.
-PLAN = [("normalize", "stored", 0.08), ("ingest", "answered", 0.15), ("extract", "stored", 0.25),
-        ("relay", "stored", 0.35), ("store", "stored", 0.45)]
-GAP = 0.07
+CHUNKS = 12
+# chunk index -> service killed while that chunk flows (or a later one)
+PLAN = {1: "normalize", 2: "ingest", 4: "extract", 5: "relay", 7: "store"}
+STEP_TIMEOUT = 90
+WAIT_GRACE = 30
 
 
 class Submitter:
-    """`courant submit --wait FILE`, its answers counted as they come."""
+    """`courant submit --wait -`: chunks are written to its stdin by a thread
+    (a write may block while submit waits on ingest) when released; its
+    answers are counted as they come."""
 
-    def __init__(self, data, path, logp):
+    def __init__(self, data, chunks, logp):
         self.answers = {}
         self.lines = 0
-        self.p = F.start([F.COURANT, "submit", "--data", data, "--wait", path], logp,
-                         stdout=subprocess.PIPE)
+        self.chunks = chunks
+        self.released = threading.Semaphore(0)
+        self.p = F.start([F.COURANT, "submit", "--data", data, "--wait", "-"], logp,
+                         stdout=subprocess.PIPE, stdin=subprocess.PIPE)
         self.t = threading.Thread(target=self._read, daemon=True)
         self.t.start()
+        self.w = threading.Thread(target=self._write, daemon=True)
+        self.w.start()
+
+    def release(self):
+        self.released.release()
+
+    def _write(self):
+        try:
+            for c in self.chunks:
+                self.released.acquire()
+                self.p.stdin.write(c.encode())
+                self.p.stdin.flush()
+            self.p.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass  # submit exited: its status tells why
 
     def _read(self):
         for line in self.p.stdout:
@@ -55,16 +75,15 @@ class Submitter:
 
 
 def stored(data):
-    return F.query_stats(data, timeout_ms=500).get("store", {}).get("articles", 0)
+    return F.store_counter(data, "articles")
 
 
-def kill_one(up, svc, res):
+def kill_one(up, svc):
     pids = F.services_of(up.pid).get(svc) or []
     if not pids:
         return T.check(f"kill_{svc}", False, f"no live courant-{svc} under courant up")
     victim = pids[0]
     os.kill(victim, signal.SIGKILL)
-    res[svc] = victim
     back = F.wait_until(lambda: any(p != victim for p in F.services_of(up.pid).get(svc, [])) and
                         victim not in F.services_of(up.pid).get(svc, []), 30, interval=0.05,
                         what=f"courant up restarting {svc}")
@@ -108,10 +127,9 @@ def main():
     tmp = F.tmpdir("fault-kill-")
     F.load_pb(tmp)
     data = os.path.join(tmp, "data")
-    path = os.path.join(tmp, "articles.jsonl")
-    with open(path, "w") as f:
-        for i in range(N):
-            f.write(F.article_line(i, "k") + "\n")
+    size = N // CHUNKS
+    chunks = ["".join(F.article_line(i, "k") + "\n" for i in range(c * size, N if c == CHUNKS - 1 else (c + 1) * size))
+              for c in range(CHUNKS)]
     ids = [f"k-{i}" for i in range(N)]
     help_text = subprocess.run([F.COURANT, "submit", "--help"], capture_output=True, text=True)
     if "not implemented" in (help_text.stdout + help_text.stderr):
@@ -124,37 +142,80 @@ def main():
                          what="pipeline ready")
     if not T.check("up_ready", ready, "ingest/store not answering", uplog):
         T.done()
-    sub = Submitter(data, path, os.path.join(tmp, "submit.log"))
-    T.info(f"streaming {N} articles; kills: " + ", ".join(f"{s} at {k} >= {int(fr * N)}" for s, k, fr in PLAN))
-    killed, pending = {}, list(PLAN)
+    sub = Submitter(data, chunks, os.path.join(tmp, "submit.log"))
+    T.info(f"streaming {N} articles in {CHUNKS} chunks; kills during chunks: " +
+           ", ".join(f"{k}: {svc}" for k, svc in sorted(PLAN.items())))
     deadline = t0 + BUDGET
-    progress, last_kill = {"stored": 0}, -N
-    while pending and time.monotonic() < deadline and sub.p.poll() is None and up.poll() is None:
+    killed, written = {}, 0
+
+    def wait_for(what, fn):
+        ok = F.wait_until(lambda: fn() or sub.p.poll() is not None,
+                          min(STEP_TIMEOUT, max(1, deadline - time.monotonic())), interval=0.02, what=what)
+        if not ok or sub.p.poll() is not None:
+            T.check(f"stream_{what.replace(' ', '_')}", False, f"stalled: answered={sub.answered()} "
+                    f"stored={stored(data)} written={written} (submit exit {sub.p.poll()})",
+                    os.path.join(tmp, "submit.log"))
+            return False
+        return True
+
+    def kill(svc):
+        ing = F.query_stats(data, timeout_ms=500).get("ingest", {})
+        at = f"answered={sub.answered()} ingest.accepted={ing.get('accepted')} stored={stored(data)} written={written}"
+        F.log(f"kill -9 {svc}: {at}")
+        killed[svc] = at
+        if svc == "ingest":
+            T.check("ingest_killed_while_submitting", ing.get("accepted", written) < written,
+                    f"submit had no article in flight when ingest died ({at})")
+        kill_one(up, svc)
+
+    queue = sorted(PLAN.items())
+    for k in range(CHUNKS):
+        sub.release()
+        prev, written = written, written + len(chunks[k].splitlines())
+        if not queue or queue[0][0] > k:
+            continue
+        svc = queue[0][1]
+        # Wait until the stream is a tenth into this chunk (ingest: accepted;
+        # the other stages: stored), then kill if most of the chunk is still
+        # in flight; if it went through between two polls, try on the next.
+        if svc == "ingest":
+            def count():
+                return F.store_counter(data, "accepted", service="ingest")
+        else:
+            def count():
+                return stored(data)
+        want = prev + size // 10
+        if not wait_for(f"{want} {'accepted' if svc == 'ingest' else 'stored'}", lambda: count() >= want):
+            break
+        if count() < written - size // 5:
+            kill(svc)
+            queue.pop(0)
+    for svc in PLAN.values():
+        if svc not in killed:
+            T.check(f"kill_{svc}", False, "never killed (the stream stalled first)")
+    T.info("kills: " + "; ".join(f"{svc} at {killed[svc]}" for svc in PLAN.values() if svc in killed))
+    # Wait for submit; once every article is stored and answered it has
+    # WAIT_GRACE seconds to notice and exit.
+    all_in = None
+    while sub.p.poll() is None and time.monotonic() < deadline:
         try:
-            progress["stored"] = stored(data)
+            done = sub.answered() >= N and stored(data) >= N
         except zmq.ZMQError:
-            pass  # store restarting
-        progress["answered"] = sub.answered()
-        svc, key, frac = pending[0]
-        if progress[key] >= frac * N and progress["stored"] >= last_kill + GAP * N:
-            F.log(f"kill -9 {svc}: stored={progress['stored']} answered={progress['answered']}")
-            killed[f"{svc}_at"] = f"stored={progress['stored']} answered={progress['answered']}"
-            if svc == "ingest":
-                T.check("ingest_killed_while_submitting", progress["answered"] < N,
-                        f"every article was answered before ingest died ({progress['answered']})")
-            kill_one(up, svc, killed)
-            last_kill = progress["stored"]
-            pending.pop(0)
-        time.sleep(0.05)
-    for svc, key, frac in pending:
-        T.check(f"kill_{svc}", False, f"never killed: {key} reached {progress.get(key)} of {int(frac * N)} "
-                "(the run ended or stalled first)")
-    T.info("kills: " + ", ".join(f"{s} at {killed.get(s + '_at')}" for s, _, _ in PLAN if s in killed))
-    try:
-        rc = sub.p.wait(timeout=max(1, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        rc = None
-        F.log(f"submit still running after {BUDGET}s: answered={sub.answered()} stored={stored(data)}")
+            done = False
+        if done and all_in is None:
+            all_in = time.monotonic()
+        if all_in is not None and time.monotonic() - all_in > WAIT_GRACE:
+            break
+        time.sleep(0.1)
+    rc = sub.p.poll()
+    if rc is None:
+        F.log(f"submit still running: answered={sub.answered()} stored={stored(data)}; "
+              f"all stored {time.monotonic() - all_in:.0f}s ago" if all_in else "submit still running")
+        T.check("submit_wait_returns", False,
+                f"courant submit --wait still running {WAIT_GRACE}s after all {N} articles were stored"
+                if all_in else f"courant submit --wait still running after {BUDGET}s",
+                os.path.join(tmp, "submit.log"))
+        F.stop(sub.p)
     sub.t.join(timeout=5)
     T.info(f"submit answers: {sub.answers} lines={sub.lines}; exit {rc} after {time.monotonic() - t0:.1f}s")
     T.check("submit_wait_exit_0", rc == 0, f"courant submit --wait exited {rc}", os.path.join(tmp, "submit.log"))
@@ -181,6 +242,8 @@ def main():
     T.check("store_events_counter", store.get("events") in (None, ev_stream),
             f"store.events={store.get('events')} but {ev_stream} events listed")
     T.check("up_survived", up.poll() is None, f"courant up exited {up.returncode}", uplog)
+    F.stop_all()
+    F.check_sanitizers(T, [uplog, os.path.join(tmp, "submit.log")])
     T.info(f"took {time.monotonic() - t0:.1f}s")
     T.done()
 

@@ -6,8 +6,9 @@ set -u
 T=run_samples
 root=${COURANT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${BUILD:-build}
+[[ $build = /* ]] || build=$root/$build
 for s in store ingest relay normalize extract; do
-	[[ -x $root/$build/bin/courant-$s ]] || { echo "SKIP $T: courant-$s not built"; exit 0; }
+	[[ -x $build/bin/courant-$s ]] || { echo "SKIP $T: courant-$s not built"; exit 0; }
 done
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT

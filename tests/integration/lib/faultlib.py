@@ -183,6 +183,38 @@ def services_of(up_pid):
     return out
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "SUMMARY: UndefinedBehavior")
+
+
+def stop_all():
+    """Stop every process started so far (SIGTERM, so that LeakSanitizer
+    runs at exit in sanitized builds)."""
+    for p in reversed(_procs):
+        if p.poll() is None:
+            stop(p)
+
+
+def sanitizer_reports(paths):
+    """Lines of sanitizer reports found in the given log files."""
+    found = []
+    for path in paths:
+        try:
+            with open(path, errors="replace") as f:
+                for line in f:
+                    if any(m in line for m in SANITIZER_MARKS):
+                        found.append(f"{os.path.basename(path)}: {line.strip()[:200]}")
+        except OSError:
+            pass
+    return found
+
+
+def check_sanitizers(results, paths):
+    """After stop_all(): fail if any service logged a sanitizer report (a
+    service that `courant up` restarted after a crash would otherwise pass)."""
+    found = sanitizer_reports(paths)
+    results.check("no_sanitizer_reports", not found, f"{len(found)} report lines, first: {found[:3]}")
+
+
 def wait_until(fn, timeout, interval=0.05, what="condition"):
     """Poll fn() until it returns a true value; returns it, or None on timeout."""
     deadline = time.monotonic() + timeout
@@ -250,6 +282,19 @@ def request(endpoint, msg, reply_type, timeout_ms=3000):
         return r
     finally:
         s.close()
+
+
+def store_counter(data, name, timeout_ms=500, service="store"):
+    """One of the store's (or ingest's) own counters; 0 when it does not answer."""
+    ep = endpoints(data)["query" if service == "store" else "submit"]
+    try:
+        r = request(ep, pb.Query(version=1, kind=pb.STATS), pb.QueryReply, timeout_ms)
+    except zmq.ZMQError:
+        return 0
+    for st in r.stats:
+        if st.service == service:
+            return next((c.value for c in st.counters if c.name == name), 0)
+    return 0
 
 
 def query_stats(data=None, endpoint=None, timeout_ms=2000):
