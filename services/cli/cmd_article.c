@@ -4,13 +4,14 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/conn.h"
 #include "client/courant_client.h"
 #include "common/buf.h"
 #include "common/record.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: courant article ID [--data DIR]\n"
+	fprintf(f, "usage: courant article ID [--data DIR] [--query-endpoint E]\n"
 		   "  prints the stored article's record (id, url, published, lang, title,\n"
 		   "  entities, events) as one JSON line; exit 1 when it is not stored.\n"
 		   "environment: COURANT_DATA, COURANT_QUERY_ENDPOINT\n");
@@ -18,19 +19,20 @@ static void usage(FILE *f)
 
 int cmd_article(int argc, char **argv)
 {
-	const char *data = NULL, *id = NULL;
+	const char *id = NULL;
 	Courant__QueryReply *r = NULL;
 	cc_client *c;
 	cr_buf out;
 	cr_err err;
 	int rc = 1;
 
+	if (cli_conn_take("article", &argc, argv))
+		return 2;
+
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-			data = argv[++i];
 		} else if (argv[i][0] != '-' && !id) {
 			id = argv[i];
 		} else {
@@ -42,7 +44,7 @@ int cmd_article(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!(c = cc_client_new(data, &err))) {
+	if (!(c = cli_conn_client(&err))) {
 		fprintf(stderr, "courant article: cannot connect: %s\n", cr_strerror(err));
 		return 1;
 	}

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/conn.h"
 #include "client/courant_client.h"
 #include "common/buf.h"
 #include "common/jw.h"
@@ -13,7 +14,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: courant dead-letters [--data DIR] [--json]\n"
+	fprintf(f, "usage: courant dead-letters [--data DIR] [--query-endpoint E] [--json]\n"
 		   "  every article that ended as a dead letter, with the stage that refused it\n"
 		   "  and why; `courant retry ID` re-submits one.\n"
 		   "environment: COURANT_DATA, COURANT_QUERY_ENDPOINT\n");
@@ -60,12 +61,14 @@ static void print_one(const Courant__DeadLetter *d, int json, cr_buf *line)
 
 int cmd_dead_letters(int argc, char **argv)
 {
-	const char *data = NULL;
 	int json = 0, rc = 0;
 	uint64_t after = 0;
 	cc_client *c;
 	cr_buf line;
 	cr_err err;
+
+	if (cli_conn_take("dead-letters", &argc, argv))
+		return 2;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -73,14 +76,12 @@ int cmd_dead_letters(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = 1;
-		} else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-			data = argv[++i];
 		} else {
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (!(c = cc_client_new(data, &err))) {
+	if (!(c = cli_conn_client(&err))) {
 		fprintf(stderr, "courant dead-letters: cannot connect: %s\n", cr_strerror(err));
 		return 1;
 	}

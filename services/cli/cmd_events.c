@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/conn.h"
 #include "client/courant_client.h"
 #include "common/buf.h"
 #include "common/record.h"
@@ -15,7 +16,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: courant events [--data DIR] [--json] [--country C]... [--pair A,B] [--type T]...\n"
+	fprintf(f, "usage: courant events [--data DIR] [--query-endpoint E] [--json] [--country C]... [--pair A,B] [--type T]...\n"
 		   "                      [--from DATE] [--to DATE] [--person NAME] [--limit N] [--since N]\n"
 		   "  --country C    events with C among actor or recipient (repeat: any of them)\n"
 		   "  --pair A,B     events with both A and B among actor and recipient\n"
@@ -100,13 +101,16 @@ static int run(cc_client *c, const cc_filter *f, unsigned long long since, unsig
 
 int cmd_events(int argc, char **argv)
 {
-	const char *data = NULL, *types[MAX_VALUES], *countries[MAX_VALUES];
+	const char *types[MAX_VALUES], *countries[MAX_VALUES];
 	char pairbuf[160];
 	cc_filter f = {0};
 	unsigned long long limit = 0, since = 0;
 	int json = 0, rc;
 	cr_err err;
 	cc_client *c;
+
+	if (cli_conn_take("events", &argc, argv))
+		return 2;
 
 	f.types = types;
 	f.countries = countries;
@@ -121,9 +125,7 @@ int cmd_events(int argc, char **argv)
 		} else if (!v) {
 			break; /* every other option takes a value */
 		}
-		if (!strcmp(a, "--data"))
-			data = v;
-		else if (!strcmp(a, "--country") && f.n_countries < MAX_VALUES)
+		if (!strcmp(a, "--country") && f.n_countries < MAX_VALUES)
 			countries[f.n_countries++] = v;
 		else if (!strcmp(a, "--type") && f.n_types < MAX_VALUES)
 			types[f.n_types++] = v;
@@ -154,7 +156,7 @@ int cmd_events(int argc, char **argv)
 			fprintf(stderr, "courant events: option '%s' needs a value\n", argv[i]);
 			return 2;
 		}
-	c = cc_client_new(data, &err);
+	c = cli_conn_client(&err);
 	if (!c) {
 		fprintf(stderr, "courant events: cannot connect: %s\n", cr_strerror(err));
 		return 1;

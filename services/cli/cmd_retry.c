@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/conn.h"
 #include "client/courant_client.h"
 #include "common/buf.h"
 #include "common/codec.h"
@@ -12,7 +13,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: courant retry ID [--data DIR]\n"
+	fprintf(f, "usage: courant retry ID [--data DIR] [--query-endpoint E] [--submit-endpoint E]\n"
 		   "  ID is the article id of a dead letter (or its sequence number, see\n"
 		   "  courant dead-letters). Prints ingest's answer as one JSON line.\n"
 		   "environment: COURANT_DATA, COURANT_QUERY_ENDPOINT, COURANT_SUBMIT_ENDPOINT\n");
@@ -64,7 +65,7 @@ static int print_reply(const Courant__SubmitReply *r, const char *retry_of)
 
 int cmd_retry(int argc, char **argv)
 {
-	const char *data = NULL, *id = NULL;
+	const char *id = NULL;
 	Courant__QueryReply *q = NULL;
 	Courant__SubmitReply *sr = NULL;
 	Courant__Submit s = COURANT__SUBMIT__INIT;
@@ -75,12 +76,13 @@ int cmd_retry(int argc, char **argv)
 	cr_err err;
 	int rc = 1;
 
+	if (cli_conn_take("retry", &argc, argv))
+		return 2;
+
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-			data = argv[++i];
 		} else if (argv[i][0] != '-' && !id) {
 			id = argv[i];
 		} else {
@@ -92,7 +94,7 @@ int cmd_retry(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!(c = cc_client_new(data, &err))) {
+	if (!(c = cli_conn_client(&err))) {
 		fprintf(stderr, "courant retry: cannot connect: %s\n", cr_strerror(err));
 		return 1;
 	}

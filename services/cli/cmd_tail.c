@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/conn.h"
 #include "client/courant_client.h"
 #include "common/buf.h"
 #include "common/record.h"
@@ -15,7 +16,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: courant tail [--data DIR] [--since N] [--type T]... [--country C]... [--json]\n"
+	fprintf(f, "usage: courant tail [--data DIR] [--query-endpoint E] [--since N] [--type T]... [--country C]... [--json]\n"
 		   "                    [--max N] [--idle-exit S]\n"
 		   "  --since N      every event with sequence > N (0: from the start);\n"
 		   "                 without it, only events committed from now on\n"
@@ -49,7 +50,6 @@ static void print_row(const Courant__EventRecord *r)
 }
 
 struct opts {
-	const char *data;
 	const char *types[MAX_VALUES], *countries[MAX_VALUES];
 	size_t nt, nc;
 	int json, has_since;
@@ -68,9 +68,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			return 1;
 		if (!v)
 			return -1;
-		if (!strcmp(a, "--data"))
-			o->data = v;
-		else if (!strcmp(a, "--type") && o->nt < MAX_VALUES)
+		if (!strcmp(a, "--type") && o->nt < MAX_VALUES)
 			o->types[o->nt++] = v;
 		else if (!strcmp(a, "--country") && o->nc < MAX_VALUES)
 			o->countries[o->nc++] = v;
@@ -133,7 +131,11 @@ int cmd_tail(int argc, char **argv)
 	cc_filter f = {0};
 	cc_client *c;
 	cr_err err;
-	int rc = parse(argc, argv, &o);
+	int rc;
+
+	if (cli_conn_take("tail", &argc, argv))
+		return 2;
+	rc = parse(argc, argv, &o);
 
 	if (rc) {
 		usage(rc > 0 ? stdout : stderr);
@@ -144,7 +146,7 @@ int cmd_tail(int argc, char **argv)
 	f.n_types = o.nt;
 	f.countries = o.countries;
 	f.n_countries = o.nc;
-	if (!(c = cc_client_new(o.data, &err))) {
+	if (!(c = cli_conn_client(&err))) {
 		fprintf(stderr, "courant tail: cannot connect: %s\n", cr_strerror(err));
 		return 1;
 	}

@@ -72,12 +72,14 @@ static cr_err walk(ci_reader *r, const char *dir, int depth)
 	cr_err e = CR_OK;
 	if (n < 0)
 		return cr_err_from_errno(errno);
+	size_t dl = strlen(dir);
+	const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
 	for (int i = 0; i < n; i++) {
 		char path[4096];
 		struct stat st;
 		kind k;
 		if (e == CR_OK && ents[i]->d_name[0] != '.' &&
-		    snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name) < (int)sizeof path &&
+		    snprintf(path, sizeof path, "%s%s%s", dir, sep, ents[i]->d_name) < (int)sizeof path &&
 		    stat(path, &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < 32)
 				e = walk(r, path, depth + 1);

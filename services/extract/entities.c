@@ -105,6 +105,39 @@ static int common_word(const cx_doc *d, int i, int end)
 	return end < d->ntok && cx_is_word(d, end) && (d->toks[end].flags & TK_CAP);
 }
 
+/* "North-Western Sahara aquifer": a compass word glued before a name that
+ * itself starts with one makes a new geographic name, not the state. */
+static int compass_compound(const cx_doc *d, int i)
+{
+	static const char *const w[] = {"north", "south", "east", "west", "nord", "sud", "est", "ouest", NULL};
+	static const char *const x[] = {"western", "eastern", "northern", "southern", "occidental", "oriental", NULL};
+	if (i < 1 || !(d->toks[i].flags & TK_HYPH))
+		return 0;
+	int a = 0, b = 0;
+	for (int k = 0; w[k]; k++)
+		a |= cx_is(d, i - 1, w[k]);
+	for (int k = 0; x[k]; k++)
+		b |= cx_is(d, i, x[k]);
+	return a && b;
+}
+
+/* "congolais" names the Congo the article names: the Democratic Republic
+ * when only it is named, so its adjectives follow it. */
+static void resolve_shared_adjectives(cx_doc *d)
+{
+	int cod = 0, cog = 0;
+	for (int m = 0; m < d->nment; m++)
+		if (d->ments[m].cls == G_COUNTRY && d->ments[m].kind == K_NAME && d->ments[m].code) {
+			cod |= !strcmp(d->ments[m].code, "COD");
+			cog |= !strcmp(d->ments[m].code, "COG");
+		}
+	if (cod && !cog)
+		for (int m = 0; m < d->nment; m++)
+			if (d->ments[m].cls == G_COUNTRY && d->ments[m].kind == K_ADJ && d->ments[m].code &&
+			    !strcmp(d->ments[m].code, "COG"))
+				d->ments[m].code = "COD";
+}
+
 cr_err cx_find_gazetteer(cx_doc *d)
 {
 	for (int i = 0; i < d->ntok; i++) {
@@ -122,6 +155,8 @@ cr_err cx_find_gazetteer(cx_doc *d)
 		}
 		if (v->cls == G_COUNTRY && v->kind == K_NAME && end == i + 1 && common_word(d, i, end))
 			continue;
+		if (v->cls == G_COUNTRY && compass_compound(d, i))
+			continue;
 		cx_ment m = {.cls = v->cls, .kind = v->kind, .tb = i, .te = end, .v = v};
 		m.code = v->cls == G_ORG ? v->aux : v->code;
 		if (v->cls == G_PLACE || v->cls == G_COUNTRY)
@@ -130,6 +165,7 @@ cr_err cx_find_gazetteer(cx_doc *d)
 			return CR_ENOMEM;
 		i = end - 1;
 	}
+	resolve_shared_adjectives(d);
 	return CR_OK;
 }
 

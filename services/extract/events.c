@@ -21,6 +21,9 @@ typedef struct party {
 
 
 
+static int nstates(const cx_ev *ev);
+static int is_state(const char *c);
+
 static const char *pair_other(const cx_doc *d, const char *focal, int upto)
 {
 	int s0 = d->toks[upto].sent;
@@ -76,6 +79,17 @@ static const char *role_holder(const cx_doc *d, const cx_ment *m, const char *fo
 	return focal;
 }
 
+static int company(const cx_doc *d, const cx_ment *m)
+{
+	static const char *const w[] = {"societe", "societes", "entreprise", "entreprises", "compagnie", "firme",
+	                                "firmes", "company", "companies", "firm", "firms", "carmaker", "carmakers",
+	                                "lender", "lenders", "bank", "banks", "banque", "banques", NULL};
+	for (int i = 0; w[i]; i++)
+		if (cx_is(d, m->tb - 1, w[i]) || cx_is(d, m->te, w[i]))
+			return 1;
+	return 0;
+}
+
 static int collect(const cx_doc *d, int s, const char *focal, party *p)
 {
 	int n = 0, has_state = 0;
@@ -87,6 +101,8 @@ static int collect(const cx_doc *d, int s, const char *focal, party *p)
 		int agent = k > 0 && (cx_wordk(d, k - 1, W_AGENT) || (k > 1 && cx_wordk(d, k - 2, W_AGENT)));
 		const cx_ment *m = cx_ment_at(d, k, 0);
 		if (m && m->tb == k) {
+			if (m->cls == G_COUNTRY && m->kind == K_ADJ && company(d, m))
+				continue; /* "la société chinoise", "Chinese firms": a company, not its state */
 			if (m->cls == G_COUNTRY)
 				add_party(p, &n, m->code, k, m->loc, agent, 0, 0);
 			else if (m->cls == G_PLACE && m->loc)
@@ -107,6 +123,25 @@ static int collect(const cx_doc *d, int s, const char *focal, party *p)
 		if (pi >= 0 && (k == 0 || d->tok_person[k - 1] != pi)) {
 			if (*d->persons[pi].country)
 				add_party(p, &n, d->persons[pi].country, k, 0, agent, 0, 0);
+			continue;
+		}
+		if ((cx_is(d, k, "three") || cx_is(d, k, "trois") || cx_is(d, k, "four") || cx_is(d, k, "quatre")) &&
+		    cx_wordk(d, k + 1, W_PAIRNOUN)) {
+			/* "the three leaders": the states of the last meeting of that many */
+			int want = cx_is(d, k, "three") || cx_is(d, k, "trois") ? 3 : 4;
+			for (int i = d->nev - 1; i >= 0; i--) {
+				const cx_ev *o = &d->evs[i];
+				if (o->sent < s - 3 || nstates(o) != want)
+					continue;
+				for (int j = 0; j < o->nactor; j++)
+					if (is_state(o->actor[j]))
+						add_party(p, &n, o->actor[j], k, 0, 0, 1, 0);
+				for (int j = 0; j < o->nrecip; j++)
+					if (is_state(o->recip[j]))
+						add_party(p, &n, o->recip[j], k, 0, 0, 1, 0);
+				break;
+			}
+			k++;
 			continue;
 		}
 		if (cx_wordk(d, k, W_PAIRNUM) && cx_wordk(d, k + 1, W_PAIRNOUN)) {
@@ -730,6 +765,21 @@ static int apposition(const cx_doc *d, const cx_hit *h)
 	return (d->toks[j - 1].flags & TK_PUNCT) && d->toks[j - 1].p == ',';
 }
 
+/* "The expulsions came a week after...": a definite noun opening the
+ * sentence names an act of a type already reported, as its subject. */
+static int taken_up(const cx_doc *d, int s, const cx_hit *h)
+{
+	if (!(h->t->flags & TF_N) || h->k != d->sents[s].tb + 1)
+		return 0;
+	int k = h->k - 1;
+	if (!(cx_is(d, k, "the") || cx_is(d, k, "la") || cx_is(d, k, "le") || cx_is(d, k, "les") || cx_is(d, k, "l")))
+		return 0;
+	for (int i = 0; i < d->nev; i++)
+		if (d->evs[i].sent < s && !strcmp(d->evs[i].type, h->type))
+			return 1;
+	return 0;
+}
+
 static int hostile(const char *type)
 {
 	return !strcmp(type, "ASSAULT") || !strcmp(type, "SANCTION") || !strcmp(type, "COERCE") ||
@@ -786,7 +836,7 @@ cr_err cx_find_events(cx_doc *d)
 			for (int i = 0; i < nh; i++) {
 				cx_hit *h = &hits[i];
 				if (cx_negated(d, h->k) || cx_hypothetical(d, h->k) || cx_referential(d, h->k, h->t) ||
-				    participle(d, h) || apposition(d, h))
+				    participle(d, h) || apposition(d, h) || taken_up(d, s, h))
 					continue;
 				if ((h->t->flags & TF_N) && !(i > 0 && hits[i - 1].k >= cx_clause_start(d, h->k)) &&
 				    (cx_after_noun(d, h->e, W_HYPO) || cx_after_noun(d, h->e, W_NEG)))

@@ -200,7 +200,8 @@ static int reported_would(const cx_doc *d, int j)
 	for (int k = d->sents[s].tb; k < d->sents[s].te; k++) {
 		if (cx_is(d, k, "if") || cx_is(d, k, "si") || cx_is(d, k, "unless") || cx_is(d, k, "whether"))
 			return 0;
-		if (k < j && (cx_is(d, k, "that") || cx_is(d, k, "que") || cx_is(d, k, "qu")))
+		if (k < j && (cx_is(d, k, "that") || cx_is(d, k, "que") || cx_is(d, k, "qu") || cx_is(d, k, "said") ||
+		              cx_is(d, k, "told") || cx_is(d, k, "announced") || cx_is(d, k, "says")))
 			that = 1;
 	}
 	return that;
@@ -209,6 +210,13 @@ static int reported_would(const cx_doc *d, int j)
 int cx_hypothetical(const cx_doc *d, int k)
 {
 	int c = cx_clause_start(d, k);
+	/* "said the sanctions would fail and accused": a verb coordinated by
+	 * "and" has its own modality; the conditional belongs to the first one */
+	for (int j = k - 1; j > c; j--)
+		if ((cx_is(d, j, "and") || cx_is(d, j, "et")) && j >= k - 2) {
+			c = j + 1;
+			break;
+		}
 	for (int j = c; j < k; j++) {
 		if (cx_wordk(d, j, W_HYPO) && !reported_would(d, j))
 			return 1;
