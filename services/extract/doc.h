@@ -225,6 +225,17 @@ int cx_future(const cx_doc *d, int k, int e, const cx_trig *t);
 int cx_referential(const cx_doc *d, int k, const cx_trig *t);
 int cx_after_noun(const cx_doc *d, int e, int kind);
 
+/* scope.c: filters and retypings of a trigger hit (see the file header) */
+int cx_participle(const cx_doc *d, const cx_hit *h);
+int cx_apposition(const cx_doc *d, const cx_hit *h);
+int cx_taken_up(const cx_doc *d, int s, const cx_hit *h);
+int cx_clause_word_between(const cx_doc *d, int a, int b);
+int cx_hostile(const char *type);
+/* hit i, a promise: becomes CONCEDE, or is dropped (1) and its act turned into THREATEN */
+int cx_promise_kind(cx_hit *hits, int nh, int i, int wrap_end);
+int cx_later_date(const cx_doc *d, int s, const cx_hit *h);
+int cx_subhead(const cx_doc *d, int s);
+
 /* render.c: entities and events of the document as protobuf messages in r */
 cr_err cx_render(const cx_doc *d, cx_result *r);
 

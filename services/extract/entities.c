@@ -53,7 +53,7 @@ static int locative(const cx_doc *d, int i)
 		                                      "nord", "sud", "centre", "east", "west", "north", "south",
 		                                      "eastern", "western", "northern", "southern", "central", "rues", "rue",
 		                                      "streets", "street", "quartier", "quartiers", "banlieue", "outskirts",
-		                                      "suburbs", "centre", "downtown",
+		                                      "suburbs", "centre", "downtown", "plusieurs", "several", "many", "certains", "quelques",
 		                                      "aeroport", "airport", NULL};
 		int ok = d->tok_ment[k] >= 0 && d->ments[d->tok_ment[k]].kind == K_ADJ;
 		for (int w = 0; through[w] && !ok; w++)
@@ -121,6 +121,12 @@ static int compass_compound(const cx_doc *d, int i)
 	return a && b;
 }
 
+/* "the South China Sea", "la mer de Chine" is a sea, not the state */
+static int sea_name(const cx_doc *d, int end)
+{
+	return end < d->ntok && (d->toks[end].flags & TK_CAP) && (cx_is(d, end, "sea") || cx_is(d, end, "ocean"));
+}
+
 /* "congolais" names the Congo the article names: the Democratic Republic
  * when only it is named, so its adjectives follow it. */
 static void resolve_shared_adjectives(cx_doc *d)
@@ -155,7 +161,7 @@ cr_err cx_find_gazetteer(cx_doc *d)
 		}
 		if (v->cls == G_COUNTRY && v->kind == K_NAME && end == i + 1 && common_word(d, i, end))
 			continue;
-		if (v->cls == G_COUNTRY && compass_compound(d, i))
+		if (v->cls == G_COUNTRY && (compass_compound(d, i) || sea_name(d, end)))
 			continue;
 		cx_ment m = {.cls = v->cls, .kind = v->kind, .tb = i, .te = end, .v = v};
 		m.code = v->cls == G_ORG ? v->aux : v->code;

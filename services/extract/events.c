@@ -24,6 +24,16 @@ typedef struct party {
 static int nstates(const cx_ev *ev);
 static int is_state(const char *c);
 
+/* Is the state named in sentence s? ("en présence des deux pays" after
+ * "le ministre togolais": Togo is a third party, not one of the two) */
+static int named_in(const cx_doc *d, int s, const char *code)
+{
+	for (int m = cx_first_ment(d, s); m < d->nment && d->ments[m].sent == s; m++)
+		if (d->ments[m].cls == G_COUNTRY && d->ments[m].code && !strcmp(d->ments[m].code, code))
+			return 1;
+	return 0;
+}
+
 static const char *pair_other(const cx_doc *d, const char *focal, int upto)
 {
 	int s0 = d->toks[upto].sent;
@@ -31,9 +41,9 @@ static const char *pair_other(const cx_doc *d, const char *focal, int upto)
 		const cx_ment *x = &d->ments[m];
 		if (x->sent < s0 - 2)
 			break;
-		if (x->tb >= upto)
+		if (x->tb >= upto || x->sent == s0)
 			continue;
-		if (x->cls == G_COUNTRY && x->code && (!focal || strcmp(x->code, focal)))
+		if (x->cls == G_COUNTRY && x->code && (!focal || strcmp(x->code, focal)) && !named_in(d, s0, x->code))
 			return x->code;
 	}
 	return NULL;
@@ -84,10 +94,22 @@ static int company(const cx_doc *d, const cx_ment *m)
 	static const char *const w[] = {"societe", "societes", "entreprise", "entreprises", "compagnie", "firme",
 	                                "firmes", "company", "companies", "firm", "firms", "carmaker", "carmakers",
 	                                "lender", "lenders", "bank", "banks", "banque", "banques", NULL};
-	for (int i = 0; w[i]; i++)
-		if (cx_is(d, m->tb - 1, w[i]) || cx_is(d, m->te, w[i]))
-			return 1;
-	return 0;
+	/* only a company named as a complement ("employés de la société
+	 * chinoise", "engineers of a Chinese company"); "sanctions on Russian
+	 * companies" are aimed at the state's economy */
+	int k = -1;
+	for (int i = 0; w[i] && k < 0; i++)
+		if (cx_is(d, m->tb - 1, w[i]))
+			k = m->tb - 1;
+		else if (cx_is(d, m->te, w[i]))
+			k = m->tb;
+	if (k < 0)
+		return 0;
+	int j = k - 1;
+	if (cx_is(d, j, "la") || cx_is(d, j, "une") || cx_is(d, j, "l") || cx_is(d, j, "a") || cx_is(d, j, "an") ||
+	    cx_is(d, j, "the"))
+		j--;
+	return cx_is(d, j, "de") || cx_is(d, j, "d") || cx_is(d, j, "du") || cx_is(d, j, "des") || cx_is(d, j, "of");
 }
 
 static int collect(const cx_doc *d, int s, const char *focal, party *p)
@@ -99,6 +121,14 @@ static int collect(const cx_doc *d, int s, const char *focal, party *p)
 		if (d->toks[k].flags & TK_SKIP)
 			continue;
 		int agent = k > 0 && (cx_wordk(d, k - 1, W_AGENT) || (k > 1 && cx_wordk(d, k - 2, W_AGENT)));
+		/* "by Saudi Arabia and the United States": the agent phrase covers its list */
+		if (!agent && n && p[n - 1].agent && cx_ment_at(d, p[n - 1].tok, 0)) {
+			int j = cx_ment_at(d, p[n - 1].tok, 0)->te;
+			while (j < k && (cx_is(d, j, "and") || cx_is(d, j, "et") || cx_is(d, j, "the") || cx_is(d, j, "le") ||
+			                 cx_is(d, j, "la") || cx_is(d, j, "l") || ((d->toks[j].flags & TK_PUNCT) && d->toks[j].p == ',')))
+				j++;
+			agent = j == k;
+		}
 		const cx_ment *m = cx_ment_at(d, k, 0);
 		if (m && m->tb == k) {
 			if (m->cls == G_COUNTRY && m->kind == K_ADJ && company(d, m))
@@ -321,8 +351,6 @@ static int has_igo(const cx_ev *ev)
 	return 0;
 }
 
-static int hostile(const char *type);
-
 static int enough(const cx_ev *ev)
 {
 	int n = nstates(ev);
@@ -350,7 +378,7 @@ static void from_discourse(const cx_doc *d, int s, const cx_hit *h, cx_ev *ev)
 		const cx_ev *o = &d->evs[i];
 		if (o->sent < s - 1)
 			break;
-		if (hostile(o->type) && o->nactor && is_state(o->actor[0]) && strcmp(o->actor[0], me)) {
+		if (cx_hostile(o->type) && o->nactor && is_state(o->actor[0]) && strcmp(o->actor[0], me)) {
 			put(ev->recip, &ev->nrecip, o->actor[0]);
 			return;
 		}
@@ -390,7 +418,7 @@ static void bilateral(const cx_doc *d, cx_ev *ev)
 static int target(const cx_doc *d, int k)
 {
 	static const char *const w[] = {"contre", "against", "devant", "outside", "anti", "on", "sur", "into", NULL};
-	for (int j = k - 1; j >= 0 && j >= k - 5; j--)
+	for (int j = k - 1; j >= 0 && j >= k - 7; j--)
 		for (int i = 0; w[i]; i++)
 			if (cx_is(d, j, w[i]))
 				return 1;
@@ -452,6 +480,12 @@ static cr_err one_sided(cx_doc *d, int s, const cx_hit *h, const party *p, int n
 				break;
 			}
 	}
+	/* "Les Forces vives de Guinée ... ont appelé à une journée ville morte":
+	 * protesters named with their state before the act, no place given */
+	int again = d->nev && d->evs[d->nev - 1].sent == s && !strcmp(d->evs[d->nev - 1].type, h->type);
+	for (int i = 0; i < np && !nlo && !not && !again && !strcmp(h->type, "PROTEST"); i++)
+		if (p[i].tok < h->k && !p[i].loc && !p[i].place && is_state(p[i].code) && !target(d, p[i].tok))
+			put(locs, &nlo, p[i].code);
 	for (int i = 0; i < (nlo ? nlo : not); i++) {
 		cx_ev one = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
 		put(one.actor, &one.nactor, nlo ? locs[i] : others[i]);
@@ -474,7 +508,8 @@ static int passive(const cx_doc *d, const cx_hit *h)
 	for (int w = 0; aux[w]; w++)
 		if (cx_is(d, h->k - 1, aux[w]))
 			return 1;
-	return 0;
+	/* a reduced relative: "talks hosted by Saudi Arabia", "la réunion accueillie par le Togo" */
+	return cx_wordk(d, h->e, W_AGENT) && !(h->t->flags & TF_N);
 }
 
 static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, const char *focal, int poss, int re,
@@ -521,9 +556,20 @@ static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, c
 			if (p[i].tok > h->k && !p[i].loc && !p[i].place && !has(hosts, nh, p[i].code))
 				put(guests, &ng, p[i].code);
 	}
+	/* co-hosts named as agents ("talks hosted by Saudi Arabia and the
+	 * United States"): one meeting they held for the guests */
+	if (pass && nh >= 2 && ng >= 1) {
+		cx_ev one = {.type = h->type, .mode = "third-party", .date = -1, .loc = -1};
+		for (int j = 0; j < nh; j++)
+			put(one.actor, &one.nactor, hosts[j]);
+		for (int g = 0; g < ng; g++)
+			put(one.recip, &one.nrecip, guests[g]);
+		finish(d, s, h->k, &one, NULL);
+		return emit(d, &one);
+	}
 	/* several guests received together by one host ("hosted the Algerian
 	 * president and the head of Libya's council"): one hosted meeting */
-	if (nh == 1 && ng >= 2 && (t->flags & TF_H) && !(t->flags & TF_N) && !pass) {
+	if (nh == 1 && ng >= 2 && (t->flags & TF_H) && !(t->flags & TF_N)) {
 		cx_ev one = {.type = h->type, .mode = "multilateral", .date = -1, .loc = -1};
 		for (int g = 0; g < ng; g++)
 			if (strcmp(guests[g], hosts[0]))
@@ -555,6 +601,16 @@ static cr_err meeting(cx_doc *d, int s, const cx_hit *h, const party *p, int np,
 	cx_ev ev = {.type = h->type, .mode = h->t->mode, .date = -1, .loc = -1};
 	int a, b;
 	cx_clause_span(d, s, h->k, &a, &b);
+	/* "Speaking after a meeting with EU envoys in Cairo, X said...": a
+	 * meeting noun's parties stop at the comma that closes its phrase */
+	if (h->t->flags & TF_N) {
+		int r = cx_right_end(d, s, h->e, d->ntok);
+		int named = 0;
+		for (int i = 0; i < np; i++)
+			named += p[i].tok >= h->e && p[i].tok < r && !p[i].place && !p[i].anaphor;
+		if (named && r < b && r < d->sents[s].te && (d->toks[r].flags & TK_PUNCT) && d->toks[r].p == ',')
+			b = r;
+	}
 	for (int i = 0; i < np; i++)
 		if ((!p[i].place || np < 2) && p[i].tok >= a && p[i].tok < b)
 			put(ev.actor, &ev.nactor, p[i].code);
@@ -609,6 +665,17 @@ static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p0, int np
 	for (int i = 0; i < np && !ev.nactor; i++)
 		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].place)
 			put(ev.actor, &ev.nactor, p[i].code);
+	/* "Le Mali et le Niger, partenaires du Burkina au sein de l'AES, ont
+	 * condamné": past an apposition, the subject opens the sentence */
+	if (!ev.nactor && !nominal && cs > d->sents[s].tb && (d->toks[cs - 1].flags & TK_PUNCT) &&
+	    (d->toks[cs - 1].p == ',' || d->toks[cs - 1].p == ')')) {
+		int e1 = d->sents[s].tb;
+		while (e1 < cs && !((d->toks[e1].flags & TK_PUNCT) && d->toks[e1].p == ','))
+			e1++;
+		for (int i = 0; i < np; i++)
+			if (p[i].tok < e1 && !p[i].place && !p[i].loc)
+				put(ev.actor, &ev.nactor, p[i].code);
+	}
 	for (int i = 0; i < np && !ev.nactor; i++)
 		if (p[i].tok < h->k && !p[i].place)
 			put(ev.actor, &ev.nactor, p[i].code);
@@ -726,102 +793,6 @@ static int abroad(const cx_doc *d, int s, const cx_hit *h, const party *p, int n
 	return 0;
 }
 
-/* "19 firms accused of shipping", "deux commandants accusés d'entraver":
- * the participle with nothing between it and "of"/"de" is passive, the
- * accuser unnamed; the active verb has its object there ("accused Russia
- * of", "l'accuse de" with the object as a clitic before it). */
-static int participle(const cx_doc *d, const cx_hit *h)
-{
-	static const char *const clitic[] = {"l", "le", "la", "les", "lui", "leur", "nous", "vous", "me", "te", "se", "s", NULL};
-	if ((h->t->flags & TF_N) || strcmp(h->type, "ACCUSE") || !(cx_is(d, h->e, "of") || cx_is(d, h->e, "de") ||
-	                                                          cx_is(d, h->e, "d")))
-		return 0;
-	for (int w = 0; clitic[w]; w++)
-		if (cx_is(d, h->k - 1, clitic[w]))
-			return 0;
-	static const char *const aux[] = {"a", "ont", "avait", "avaient", "has", "have", "had", "and", "et", NULL};
-	for (int w = 0; aux[w]; w++)
-		if (cx_is(d, h->k - 1, aux[w]) || (cx_is(d, h->k - 2, aux[w]) && cx_is_word(d, h->k - 1) &&
-		                                   !(d->toks[h->k - 1].flags & TK_CAP)))
-			return 0;
-	return 1;
-}
-
-/* ", a deployment Addis Ababa views as hostile", ", une accusation que
- * Cotonou dément": a noun in apposition after a comma names again the act
- * the clause before it reported. */
-static int apposition(const cx_doc *d, const cx_hit *h)
-{
-	if (h->k < 2)
-		return 0;
-	int j = h->k - 1;
-	/* ", a long-standing Tunisian demand": adjectives between the article and the noun */
-	for (int n = 0; n < 2 && j > 1 && cx_is_word(d, j) && !cx_is(d, j, "a") && !cx_is(d, j, "an") &&
-	                !cx_is(d, j, "une") && !cx_is(d, j, "un") && d->lang == 2; n++)
-		j--;
-	/* French "a" is the auxiliary ("X, a rencontré"): articles by language */
-	if (!(d->lang == 2 ? cx_is(d, j, "a") || cx_is(d, j, "an") : cx_is(d, j, "une") || cx_is(d, j, "un")))
-		return 0;
-	return (d->toks[j - 1].flags & TK_PUNCT) && d->toks[j - 1].p == ',';
-}
-
-/* "The expulsions came a week after...": a definite noun opening the
- * sentence names an act of a type already reported, as its subject. */
-static int taken_up(const cx_doc *d, int s, const cx_hit *h)
-{
-	if (!(h->t->flags & TF_N) || h->k != d->sents[s].tb + 1)
-		return 0;
-	int k = h->k - 1;
-	if (!(cx_is(d, k, "the") || cx_is(d, k, "la") || cx_is(d, k, "le") || cx_is(d, k, "les") || cx_is(d, k, "l")))
-		return 0;
-	for (int i = 0; i < d->nev; i++)
-		if (d->evs[i].sent < s && !strcmp(d->evs[i].type, h->type))
-			return 1;
-	return 0;
-}
-
-static int hostile(const char *type)
-{
-	return !strcmp(type, "ASSAULT") || !strcmp(type, "SANCTION") || !strcmp(type, "COERCE") ||
-	       !strcmp(type, "THREATEN") || !strcmp(type, "MOBILIZE");
-}
-
-/* What a promise governs decides what it is (PLOVER): promising a release,
- * a withdrawal or a truce is CONCEDE; vowing to strike or to punish is a
- * THREATEN. The wrapper hit i takes the type, or is dropped (returns 1) and
- * the governed act becomes a threat. */
-static int promise_kind(cx_hit *hits, int nh, int i, int wrap_end)
-{
-	for (int j = i + 1; j < nh && j == i + 1 && hits[j].k < wrap_end; j++) {
-		int gap = hits[j].k - hits[i].e;
-		if (gap <= 8 && (!strcmp(hits[j].type, "RETREAT") || (!strcmp(hits[j].type, "CONCEDE") && (hits[j].t->flags & TF_N)))) {
-			hits[i].type = "CONCEDE";
-			return 0;
-		}
-		/* "vowed to retaliate": the act right after "to", "de", "à" */
-		if (gap <= 2 && hostile(hits[j].type)) {
-			hits[j].type = "THREATEN";
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* An event dated by its own sentence after the publication date is announced, not done. */
-static int later_date(const cx_doc *d, int s, const cx_hit *h)
-{
-	int i = near_date(d, s, h->k);
-	if (i < 0 || !d->py)
-		return 0;
-	const cx_date *x = &d->dates[i];
-	long a = (long)x->y * 10000 + x->m * 100 + x->d, p = (long)d->py * 10000 + d->pm * 100 + d->pd;
-	if (!x->m)
-		return x->y > d->py;
-	if (!x->d)
-		return a / 100 > p / 100;
-	return a > p;
-}
-
 cr_err cx_find_events(cx_doc *d)
 {
 	const char *focal = d->top[0];
@@ -829,14 +800,14 @@ cr_err cx_find_events(cx_doc *d)
 	d->last_ev = -1;
 	cx_hit hits[32];
 	for (int s = 0; s < d->nsent; s++) {
-		int nh = cx_find_triggers(d, s, hits, 32), nev_before = d->nev;
+		int nh = cx_subhead(d, s) ? 0 : cx_find_triggers(d, s, hits, 32), nev_before = d->nev;
 		if (nh) {
 			int np = collect(d, s, focal, p);
 			int wrap_end = -1, wrap_any = 0, wrap_e = -100;
 			for (int i = 0; i < nh; i++) {
 				cx_hit *h = &hits[i];
 				if (cx_negated(d, h->k) || cx_hypothetical(d, h->k) || cx_referential(d, h->k, h->t) ||
-				    participle(d, h) || apposition(d, h) || taken_up(d, s, h))
+				    cx_participle(d, h) || cx_apposition(d, h) || cx_taken_up(d, s, h))
 					continue;
 				if ((h->t->flags & TF_N) && !(i > 0 && hits[i - 1].k >= cx_clause_start(d, h->k)) &&
 				    (cx_after_noun(d, h->e, W_HYPO) || cx_after_noun(d, h->e, W_NEG)))
@@ -846,17 +817,19 @@ cr_err cx_find_events(cx_doc *d)
 				h->object = i > 0 && hits[i - 1].k >= cx_clause_start(d, h->k);
 				/* governed by a promise, refusal or demand; a wrapper itself only as its
 				 * direct object ("rejected the accusations"), not as a coordinated verb */
+				/* (a call to strike or march is the protest itself: not absorbed) */
 				if (h->k < wrap_end && (wrap_any || cooperative(h->type)) &&
-				    (!(h->t->flags & TF_A) || h->k - wrap_e <= 2))
+				    (!(h->t->flags & TF_A) || h->k - wrap_e <= 2) && strcmp(h->type, "PROTEST") &&
+				    !cx_clause_word_between(d, wrap_e, h->k))
 					continue;
 				if (h->t->flags & TF_A) {
 					wrap_any = strcmp(h->type, "AGREE") != 0;
 					wrap_end = h->e + (wrap_any ? 6 : 10);
 					wrap_e = h->e;
-					if (!wrap_any && promise_kind(hits, nh, i, wrap_end))
+					if (!wrap_any && cx_promise_kind(hits, nh, i, wrap_end))
 						continue;
 				}
-				if (cx_future(d, h->k, h->e, h->t) || later_date(d, s, h)) {
+				if (cx_future(d, h->k, h->e, h->t) || cx_later_date(d, s, h)) {
 					if (!strcmp(h->type, "RETREAT") || !strcmp(h->type, "CONCEDE"))
 						h->type = "CONCEDE"; /* a promised release or withdrawal is a verbal concession */
 					else if (cooperative(h->type) || (!strcmp(h->type, "MOBILIZE") && abroad(d, s, h, p, np)))

@@ -336,6 +336,14 @@ static void attributes(cx_doc *d, int pi, int a, int b, int role_tb, int after_r
 		c = country_in(d, wb, a, 1);
 	if (!c)
 		c = country_in(d, b, we, 1);
+	/* "Ukraine's human rights commissioner, Dmytro Lysenko": a possessive state before the role's modifiers */
+	for (int k = (role_tb >= 0 ? role_tb : a) - 1; !c && k >= 1 && k >= (role_tb >= 0 ? role_tb : a) - 6 &&
+	                                                d->toks[k].sent == s; k--) {
+		if (d->toks[k].flags & TK_PUNCT)
+			break;
+		if (cx_is(d, k, "s") && cx_ment_at(d, k - 1, G_COUNTRY) && cx_ment_at(d, k - 1, G_COUNTRY)->kind == K_NAME)
+			c = cx_ment_at(d, k - 1, G_COUNTRY)->code;
+	}
 	if (c && !*p->country)
 		snprintf(p->country, sizeof p->country, "%s", c);
 	int r = role_tb >= 0 ? role_tb : after_role;

@@ -98,6 +98,13 @@ static int list_comma(const cx_doc *d, int k)
 	return m && b && (m->cls == G_COUNTRY || m->cls == G_PLACE) && (b->cls == G_COUNTRY || b->cls == G_PLACE);
 }
 
+/* "500,000": a comma between digits, with no space, groups thousands */
+static int digit_comma(const cx_doc *d, int k)
+{
+	return k > 0 && k + 1 < d->ntok && (d->toks[k - 1].flags & TK_NUM) && (d->toks[k + 1].flags & TK_NUM) &&
+	       d->toks[k - 1].e == d->toks[k].b && d->toks[k].e == d->toks[k + 1].b;
+}
+
 /* Start of the trigger's clause: back to a clause mark, a conjunction word
  * or a comma that does not continue a list of parties. */
 int cx_clause_start(const cx_doc *d, int k)
@@ -107,7 +114,7 @@ int cx_clause_start(const cx_doc *d, int k)
 		const cx_tok *t = &d->toks[j - 1];
 		if ((t->flags & TK_PUNCT) && (t->p == ';' || t->p == ':' || t->p == '"' || t->p == '(' || t->p == ')'))
 			break;
-		if ((t->flags & TK_PUNCT) && t->p == ',' && !list_comma(d, j - 1))
+		if ((t->flags & TK_PUNCT) && t->p == ',' && !digit_comma(d, j - 1) && !list_comma(d, j - 1))
 			break;
 		if (cx_wordk(d, j - 1, W_CLAUSE))
 			break;
@@ -129,7 +136,7 @@ int cx_right_end(const cx_doc *d, int s, int e, int lim)
 			continue;
 		if (t->p == ';' || t->p == ':' || t->p == '(')
 			return k;
-		if (t->p == ',' && !list_comma(d, k))
+		if (t->p == ',' && !digit_comma(d, k) && !list_comma(d, k))
 			return k;
 	}
 	return k;

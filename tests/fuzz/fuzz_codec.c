@@ -2,12 +2,14 @@
  * the decoder, the rest is the frame. Beyond "no crash, no leak", it checks
  * the decoders' contract: on failure *out is NULL and `why` is a terminated
  * reason; on success the message packs, decodes again and packs to the same
- * bytes (validation is stable under re-encoding). */
+ * bytes (validation is stable under re-encoding). Refused Work frames also go
+ * through cr_worker_salvage_id, as in the workers. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/codec.h"
+#include "common/worker.h"
 
 /* libprotobuf-c 1.4.1 accepts a field number 0 written as a non-minimal
  * varint tag (e.g. 0x81 0x00), keeps it as an unknown field, then packs it as
@@ -72,6 +74,22 @@ static int has_field0(const ProtobufCMessage *m)
 		cr_msg_free(&m_->base);                                                          \
 	} while (0)
 
+/* Workers look into a Work frame the decoder refused, to dead-letter the
+ * article it may carry: that path reads hostile bytes too. */
+static void check_salvage(const uint8_t *p, size_t n)
+{
+	Courant__Work *w;
+	char id[CR_MAX_ID + 8];
+	uint64_t seq = 0;
+	if (cr_decode_work(p, n, &w, NULL, 0) == CR_OK) {
+		cr_msg_free(&w->base);
+		return;
+	}
+	memset(id, 'x', sizeof id);
+	if (cr_worker_salvage_id(p, n, id, sizeof id, &seq) && (!memchr(id, '\0', sizeof id) || !id[0]))
+		abort(); /* a salvaged id is a terminated, non-empty string */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -81,7 +99,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (data[0] % 7) {
 	case 0: CHECK_DECODER(cr_decode_submit, Courant__Submit, p, n); break;
 	case 1: CHECK_DECODER(cr_decode_submit_reply, Courant__SubmitReply, p, n); break;
-	case 2: CHECK_DECODER(cr_decode_work, Courant__Work, p, n); break;
+	case 2:
+		CHECK_DECODER(cr_decode_work, Courant__Work, p, n);
+		check_salvage(p, n);
+		break;
 	case 3: CHECK_DECODER(cr_decode_ack, Courant__Ack, p, n); break;
 	case 4: CHECK_DECODER(cr_decode_query, Courant__Query, p, n); break;
 	case 5: CHECK_DECODER(cr_decode_query_reply, Courant__QueryReply, p, n); break;

@@ -41,6 +41,30 @@ def junk_frames(valid, v99):
     ]
 
 
+def amplifier(entities=5_000_000):
+    """A 20 MB Work frame of schema version 99 whose extraction holds five
+    million empty entities: unpacked without a cap it costs ~30x its size."""
+    art = bytes([0x08, 0x01, 0x12, 0x01, ord("x"), 0x18, 0x01])
+    body = bytes([0x08, 0x01, 0x12, len(art)]) + art + bytes([0x1a, 0x02, 0x08, 0x00]) * entities
+    n, v = len(body), bytearray()
+    while n >= 0x80:
+        v.append((n & 0x7f) | 0x80)
+        n >>= 7
+    v.append(n)
+    return bytes([0x08, 99, 0x1a]) + bytes(v) + body
+
+
+def peak_rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return -1
+
+
 def oversized():
     return [b"\x08\x01\x12" + b"\xff" * (MAX_FRAME + 16)]
 
@@ -245,6 +269,17 @@ def worker_part(tmp, svc, probe_work, stage):
         T.check(f"{svc}_worker_dead_letters_v99_article", any(r[0] == a99.id for r in rej) or
                 c.get("malformed_dead_lettered", 0) > 0,
                 f"no rejection for the version-99 article {a99.id}: {rej}")
+        # Memory stays bounded by the decoder's arena cap (8 x the frame + 1
+        # MiB), including on the paths that look into a frame it refused.
+        base = peak_rss_mb(p.pid)
+        push.send(amplifier())
+        probe(push, pull, p, probe_work, 20)
+        peak = peak_rss_mb(p.pid)
+        limit = 400 if not F.SANITIZED else 900  # ASan: quarantine and redzones
+        T.info(f"{svc} worker peak RSS: {base} MB before, {peak} MB after a 20 MB version-99 frame")
+        T.check(f"{svc}_worker_memory_bounded", 0 <= peak < limit,
+                f"peak RSS {peak} MB after one 20 MB frame (limit {limit} MB): a refused frame is unpacked "
+                "again without the arena cap (cr_worker_salvage_id)", logp)
         # Oversized last: ZMQ_MAXMSGSIZE makes the worker drop the connection;
         # it must come back (reconnect) and keep processing.
         push.send_multipart(oversized())

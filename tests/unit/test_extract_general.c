@@ -4,6 +4,7 @@
  * trigger's own preposition, reported conditionals, dates after the
  * publication, datelines, condemnations answering an attack, mobilisation
  * nouns, and person mentions (hyphenated and compound surnames). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,170 @@ static void test_surname_forms_merge(void)
 	cx_result_destroy(&r);
 }
 
+static void test_host_of_several_guests(void)
+{
+	cx_result *r = run("en", "The Kenyan president hosted the Ugandan president and the Rwandan foreign minister at State House.");
+	T_EQ_INT(count_type(r, "CONSULT"), 1);
+	T_OK(r->n_events == 1 && r->events[0]->n_actor == 2 && r->events[0]->n_recipient == 1);
+	cx_result_destroy(&r);
+}
+
+static void test_the_three_leaders(void)
+{
+	cx_result *r = run("en", "The leaders of Ghana, Togo and Benin met in Accra on Monday. "
+	                         "The three leaders signed a declaration on border security.");
+	const Courant__Event *e = NULL;
+	for (size_t i = 0; i < r->n_events; i++)
+		if (!strcmp(r->events[i]->type, "SUPPORT"))
+			e = r->events[i];
+	T_OK(e && e->n_actor + e->n_recipient == 3);
+	cx_result_destroy(&r);
+}
+
+static void test_company_adjective_is_not_a_party(void)
+{
+	cx_result *r = run("fr", "Les autorités maliennes ont libéré trois employés ivoiriens d'une société turque.");
+	T_OK(find(r, "RETREAT", "MLI", "CIV") != NULL);
+	cx_result_destroy(&r);
+	r = run("en", "Kenya arrested two engineers of a Chinese company in Mombasa.");
+	T_OK(find(r, "SANCTION", "KEN", NULL) != NULL);
+	T_OK(!find(r, "SANCTION", "KEN", "CHN"));
+	cx_result_destroy(&r);
+}
+
+static void test_congolese_follows_the_congo_named(void)
+{
+	cx_result *r = run("fr", "La République démocratique du Congo a accusé le Rwanda. Le ministre congolais a dénoncé une agression.");
+	int cog = 0;
+	for (size_t i = 0; i < r->n_entities; i++)
+		cog |= r->entities[i]->code && !strcmp(r->entities[i]->code, "COG");
+	T_OK(!cog);
+	cx_result_destroy(&r);
+}
+
+static void test_compass_compound_is_not_the_state(void)
+{
+	cx_result *r = run("en", "Algeria and Libya signed a deal on the North-Western Sahara aquifer.");
+	T_OK(find(r, "SUPPORT", "DZA", "LBY") != NULL);
+	int esh = 0;
+	for (size_t i = 0; i < r->n_entities; i++)
+		esh |= r->entities[i]->code && !strcmp(r->entities[i]->code, "ESH");
+	T_OK(!esh);
+	cx_result_destroy(&r);
+}
+
+static void test_definite_subject_takes_up_the_act(void)
+{
+	cx_result *r = run("en", "Poland expelled three Belarusian diplomats on Monday. "
+	                         "The expulsions came after a spy scandal in Warsaw.");
+	T_EQ_INT(count_type(r, "SANCTION"), 1);
+	cx_result_destroy(&r);
+}
+
+static void test_coordinated_verb_has_own_modality(void)
+{
+	cx_result *r = run("en", "The Chinese envoy said the tariffs would hurt trade and accused the United States of protectionism.");
+	T_OK(find(r, "ACCUSE", "CHN", "USA") != NULL);
+	cx_result_destroy(&r);
+}
+
+static void test_accusing_them(void)
+{
+	cx_result *r = run("en", "Lithuania on Tuesday expelled two Russian diplomats, accusing them of espionage.");
+	T_OK(find(r, "ACCUSE", "LTU", "RUS") != NULL);
+	cx_result_destroy(&r);
+}
+
+static void test_subject_before_apposition(void)
+{
+	cx_result *r = run("fr", "Le Bénin et le Togo, partenaires du Ghana au sein de la CEDEAO, ont condamné cette attaque.");
+	T_OK(find(r, "ACCUSE", "BEN", "TGO") != NULL);
+	cx_result_destroy(&r);
+}
+
+static void test_call_to_strike_is_protest(void)
+{
+	cx_result *r = run("fr", "Les syndicats du Cameroun ont appelé à une grève générale lundi.");
+	T_OK(find(r, "PROTEST", "CMR", NULL) != NULL);
+	cx_result_destroy(&r);
+}
+
+static void test_definite_noun_refers_back(void)
+{
+	cx_result *r = run("en", "Egypt and Qatar hosted talks in Cairo on Sunday. "
+	                         "On the sidelines of the summit, Egypt announced new aid for Sudan.");
+	T_EQ_INT(count_type(r, "CONSULT"), 1);
+	T_OK(find(r, "AID", "EGY", "SDN") != NULL);
+	cx_result_destroy(&r);
+	r = run("en", "Farmers in France blocked roads on Monday. Spain criticised the blockade.");
+	T_EQ_INT(count_type(r, "PROTEST"), 1);
+	cx_result_destroy(&r);
+}
+
+/* trigger families added for coverage: inflections and synonyms in both languages */
+static void test_trigger_families(void)
+{
+	static const struct { const char *lang, *text, *type, *a, *b; } c[] = {
+		{"en", "Japan lifted the ban on beef imports from Argentina.", "RETREAT", "JPN", "ARG"},
+		{"fr", "Le Maroc a levé l'embargo sur les produits agricoles espagnols.", "RETREAT", "MAR", "ESP"},
+		{"en", "Armenia and Azerbaijan exchanged 30 prisoners of war on Friday.", "RETREAT", "ARM", "AZE"},
+		{"fr", "Le Gabon a relâché deux pêcheurs équato-guinéens.", "RETREAT", "GAB", "GNQ"},
+		{"en", "Colombia dismissed the demand from Venezuela.", "REJECT", "COL", "VEN"},
+		{"fr", "Le Tchad a démenti les accusations du Soudan.", "REJECT", "TCD", "SDN"},
+		{"en", "Pakistan warns India against any incursion.", "THREATEN", "PAK", "IND"},
+		{"en", "Indian jets struck targets in Pakistan on Tuesday.", "ASSAULT", "IND", "PAK"},
+		{"en", "The IMF approved the disbursement of $400 million to Zambia.", "AID", "ZMB", NULL},
+		{"fr", "Les autorités sénégalaises ont annoncé la suspension de la hausse du prix du carburant.", "CONCEDE",
+		 "SEN", NULL},
+		{"en", "Thousands of workers took to the streets of Nairobi on Monday.", "PROTEST", "KEN", NULL},
+		{"fr", "Des jeunes ont érigé des barricades à Bamako.", "PROTEST", "MLI", NULL},
+		{"en", "Vietnam sent a contingent of engineers to South Sudan.", "MOBILIZE", "VNM", "SSD"},
+		{"fr", "Le Bénin a ordonné l'interdiction des manifestations à Cotonou.", "COERCE", "BEN", NULL},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		cx_result *r = run(c[i].lang, c[i].text);
+		if (!find(r, c[i].type, c[i].a, c[i].b))
+			fprintf(stderr, "  no %s in: %s\n", c[i].type, c[i].text);
+		T_OK(find(r, c[i].type, c[i].a, c[i].b) != NULL);
+		cx_result_destroy(&r);
+	}
+}
+
+static void test_cohosts_as_agents(void)
+{
+	cx_result *r = run("fr", "Les délégations du Mali et de l'Algérie ont été reçues par le Maroc et la Tunisie.");
+	const Courant__Event *e = r->n_events ? r->events[0] : NULL;
+	T_OK(e && !strcmp(e->type, "CONSULT") && e->n_actor + e->n_recipient == 4);
+	T_EQ_INT(count_type(r, "CONSULT"), 1);
+	cx_result_destroy(&r);
+}
+
+static void test_subheading_is_not_a_report(void)
+{
+	cx_result *r = run("fr", "Médiation ghanéenne\nLe Mali et le Burkina Faso ont signé un accord lundi.");
+	T_OK(!count_type(r, "CONSULT"));
+	T_OK(find(r, "SUPPORT", "MLI", "BFA") != NULL);
+	cx_result_destroy(&r);
+}
+
+static void test_possessive_state_of_a_role(void)
+{
+	cx_result *r = run("en", "Ukraine's human rights commissioner, Dmytro Lysenko, thanked Qatar for its help.");
+	T_OK(find(r, "SUPPORT", "UKR", "QAT") != NULL);
+	cx_result_destroy(&r);
+}
+
+static void test_clause_word_ends_a_promise(void)
+{
+	cx_result *r = run("en", "Sudan and Chad agreed to a truce after talks hosted by Egypt and Qatar in Cairo.");
+	T_OK(find(r, "CONCEDE", "SDN", "TCD") != NULL);
+	int third = 0;
+	for (size_t i = 0; i < r->n_events; i++)
+		third |= r->events[i]->mode && !strcmp(r->events[i]->mode, "third-party");
+	T_OK(third);
+	cx_result_destroy(&r);
+}
+
 int main(void)
 {
 	if (cx_engine_new(&eng))
@@ -194,6 +359,22 @@ int main(void)
 	T_RUN(test_condemnation_answers_the_attack);
 	T_RUN(test_mobilisation_noun_has_its_subject);
 	T_RUN(test_surname_forms_merge);
+	T_RUN(test_host_of_several_guests);
+	T_RUN(test_the_three_leaders);
+	T_RUN(test_company_adjective_is_not_a_party);
+	T_RUN(test_congolese_follows_the_congo_named);
+	T_RUN(test_compass_compound_is_not_the_state);
+	T_RUN(test_definite_subject_takes_up_the_act);
+	T_RUN(test_coordinated_verb_has_own_modality);
+	T_RUN(test_accusing_them);
+	T_RUN(test_subject_before_apposition);
+	T_RUN(test_call_to_strike_is_protest);
+	T_RUN(test_definite_noun_refers_back);
+	T_RUN(test_trigger_families);
+	T_RUN(test_cohosts_as_agents);
+	T_RUN(test_subheading_is_not_a_report);
+	T_RUN(test_possessive_state_of_a_role);
+	T_RUN(test_clause_word_ends_a_promise);
 	cx_engine_destroy(&eng);
 	return t_done();
 }

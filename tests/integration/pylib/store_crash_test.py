@@ -48,7 +48,13 @@ def main():
     th.start()
     q = T.Dealer(data)
     before = 0
+    def drain_acks():
+        # a fake ingest that stops reading would fill the store's ack queue
+        # and stall it: keep reading acks whenever the test waits
+        ing.collect(lambda it: False, timeout_s=0.01)
+
     for _ in range(500):
+        drain_acks()
         r = q.ask(wait_ms=500, kind=pb.STATS)
         before = {c.name: c.value for c in r.stats[0].counters}.get("articles", 0) if r else before
         if before >= 300:
@@ -62,8 +68,15 @@ def main():
     R.check("store_crash_killed_mid_stream", 0 < before < N, "articles at kill: %d" % before)
 
     T.start_store(data)
+    deadline = time.monotonic() + 60
     for w in works:  # ingest re-sends whatever it has no ack for; here: everything
-        feed.send(w)
+        body = w.SerializeToString()
+        while time.monotonic() < deadline:
+            try:
+                feed.s.send(body, T.zmq.NOBLOCK)
+                break
+            except T.zmq.Again:
+                drain_acks()
     ok = ing.collect(lambda it: len(it) >= N, timeout_s=60)
     R.check("store_crash_every_article_acked", ok, "%d of %d acked" % (len(ing.items), N))
     q = T.Dealer(data)
