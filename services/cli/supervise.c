@@ -333,7 +333,7 @@ static void tick(sup *s)
 			if (!s->kids[i].ever_ready)
 				return;
 		s->all_ready_logged = 1;
-		cr_info("ready", "services=%d", s->n);
+		cr_notice("ready", "services=%d", s->n);
 	}
 }
 

@@ -298,6 +298,40 @@ static int check_query_reply(vctx *v, const Courant__QueryReply *r)
 	return 0;
 }
 
+/* libprotobuf-c 1.4.1 takes a field number 0 written as a non-minimal tag
+ * (e.g. 81 00) as an unknown field, then packs it as the tag 01, which it
+ * refuses to unpack: such a message would pass here and fail at the next
+ * stage that re-packs it. Refuse it at any depth. The schema has no
+ * recursive message, so the recursion depth is bounded by the schema. */
+static int no_field0(vctx *v, const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+	for (unsigned i = 0; i < m->n_unknown_fields; i++)
+		if (m->unknown_fields[i].tag == 0)
+			return fail(v, "%s carries a field number 0", d->short_name);
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(const void *)(base + f->quantifier_offset) != f->id)
+			continue; /* another member of the oneof is set */
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(const void *)(base + f->quantifier_offset);
+			ProtobufCMessage *const *sub = *(ProtobufCMessage *const *const *)(const void *)(base + f->offset);
+			for (size_t k = 0; k < n; k++)
+				if (sub[k] && no_field0(v, sub[k]))
+					return -1;
+		} else {
+			const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(const void *)(base + f->offset);
+			if (sub && no_field0(v, sub))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Unpack into a fresh arena tagged so that cr_msg_free() can find it.
  * `version` is read from the first field of every top-level message. */
 static cr_err decode(const ProtobufCMessageDescriptor *d, const void *buf, size_t len, size_t cap,
@@ -364,7 +398,7 @@ out:
 			cr_msg_free(m);                                                            \
 			return CR_EVERSION;                                                        \
 		}                                                                                  \
-		if (checker(&v, (Type *)m)) {                                                      \
+		if (no_field0(&v, m) || checker(&v, (Type *)m)) {                                  \
 			cr_msg_free(m);                                                            \
 			return CR_EPROTO;                                                          \
 		}                                                                                  \

@@ -15,7 +15,7 @@ static const char *svc = "courant";
 static cr_log_level minlvl = CR_LOG_INFO;
 static int env_read;
 
-static const char *names[] = {"debug", "info", "warn", "error"};
+static const char *names[] = {"debug", "info", "warn", "error", "notice"};
 
 void cr_log_init(const char *service)
 {

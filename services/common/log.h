@@ -9,7 +9,8 @@ typedef enum cr_log_level {
 	CR_LOG_DEBUG,
 	CR_LOG_INFO,
 	CR_LOG_WARN,
-	CR_LOG_ERROR
+	CR_LOG_ERROR,
+	CR_LOG_NOTICE  /* lifecycle (ready, stopped): never filtered, supervisors wait on it */
 } cr_log_level;
 
 /* Set the service name printed as svc=...; the string must outlive logging. */
@@ -26,5 +27,6 @@ void cr_log(cr_log_level lvl, const char *msgid, const char *fmt, ...)
 #define cr_info(id, ...)  cr_log(CR_LOG_INFO, id, __VA_ARGS__)
 #define cr_warn(id, ...)  cr_log(CR_LOG_WARN, id, __VA_ARGS__)
 #define cr_error(id, ...) cr_log(CR_LOG_ERROR, id, __VA_ARGS__)
+#define cr_notice(id, ...) cr_log(CR_LOG_NOTICE, id, __VA_ARGS__)
 
 #endif

@@ -103,7 +103,7 @@ cr_err cr_worker_run(const cr_worker_cfg *c)
 		goto out;
 	if (!c->bind && (e = cr_zwatch_start(&watch, in, c->in_ep)) != CR_OK)
 		goto out;
-	cr_info("ready", "in=%s out=%s", c->in_ep, c->out_ep);
+	cr_notice("ready", "in=%s out=%s", c->in_ep, c->out_ep);
 	while (!cr_zstopping()) {
 		zmq_pollitem_t it[2] = {{in, 0, ZMQ_POLLIN, 0}, {watch.mon, 0, ZMQ_POLLIN, 0}};
 		if (cr_counters_beat(c->counters, out, 0) == CR_EINTR)

@@ -38,6 +38,17 @@ static int raw_is(const cx_doc *d, int i, const char *s)
 	return cx_is_word(d, i) && d->toks[i].e - d->toks[i].b == n && !memcmp(d->text + d->toks[i].b, s, n);
 }
 
+/* "called on Cameroon", "appelle au Mali": the preposition ends a trigger
+ * phrase and governs its object, not a place */
+static int governed(const cx_doc *d, int k)
+{
+	const cx_trig *t;
+	for (int j = k - 1; j >= 0 && j >= k - 2; j--)
+		if (cx_is_word(d, j) && cx_trigger_at(d, j, k + 1, 0, &t) == k + 1)
+			return 1;
+	return 0;
+}
+
 /* preceded by "à", "au", "en", "in", "at"..., possibly through "la capitale malienne" */
 static int locative(const cx_doc *d, int i)
 {
@@ -46,14 +57,14 @@ static int locative(const cx_doc *d, int i)
 		if (!cx_is_word(d, k))
 			return 0;
 		if (is_word_of(d, k, W_LOC) || raw_is(d, k, "à") || raw_is(d, k, "À"))
-			return 1;
+			return !governed(d, k);
 		const char *f = cx_fold(d, k);
 		static const char *const through[] = {"la", "le", "l", "les", "the", "capitale", "capital", "ville", "city",
 		                                      "terre", "de", "du", "d", "of", "port", "region", "province", "est", "ouest",
 		                                      "nord", "sud", "centre", "east", "west", "north", "south",
 		                                      "eastern", "western", "northern", "southern", "central", "rues", "rue",
 		                                      "streets", "street", "quartier", "quartiers", "banlieue", "outskirts",
-		                                      "suburbs", "centre", "downtown", "plusieurs", "several", "many", "certains", "quelques",
+		                                      "suburbs", "centre", "downtown", "plusieurs", "several", "many", "certains", "quelques", "mountains", "montagnes", "village", "villages", "town",
 		                                      "aeroport", "airport", NULL};
 		int ok = d->tok_ment[k] >= 0 && d->ments[d->tok_ment[k]].kind == K_ADJ;
 		for (int w = 0; through[w] && !ok; w++)
@@ -128,12 +139,13 @@ static int sea_name(const cx_doc *d, int end)
 }
 
 /* "congolais" names the Congo the article names: the Democratic Republic
- * when only it is named, so its adjectives follow it. */
+ * when only it (or one of its places, "Kinshasa") is named. */
 static void resolve_shared_adjectives(cx_doc *d)
 {
 	int cod = 0, cog = 0;
 	for (int m = 0; m < d->nment; m++)
-		if (d->ments[m].cls == G_COUNTRY && d->ments[m].kind == K_NAME && d->ments[m].code) {
+		if ((d->ments[m].cls == G_PLACE || (d->ments[m].cls == G_COUNTRY && d->ments[m].kind == K_NAME)) &&
+		    d->ments[m].code) {
 			cod |= !strcmp(d->ments[m].code, "COD");
 			cog |= !strcmp(d->ments[m].code, "COG");
 		}

@@ -260,7 +260,13 @@ static int near_date(const cx_doc *d, int s, int k)
 	for (int i = cx_first_date(d, s); i < d->ndate && d->dates[i].sent == s; i++) {
 		if (d->dates[i].dateline)
 			continue;
-		int dist = abs(d->dates[i].tb - k);
+		int tb = d->dates[i].tb, dist = abs(tb - k);
+		/* "depuis 2019", "since June": when a state began, not the act */
+		if (cx_is(d, tb - 1, "depuis") || cx_is(d, tb - 1, "since"))
+			dist += 1000;
+		/* "Lundi, ...", "Le 28 novembre, ...": a date opening the sentence frames it */
+		else if (tb == d->sents[s].tb || (tb == d->sents[s].tb + 1 && (cx_is(d, tb - 1, "le") || cx_is(d, tb - 1, "on"))))
+			dist = 0;
 		if (dist < bd)
 			bd = dist, best = i;
 	}
@@ -334,6 +340,10 @@ static void finish(cx_doc *d, int s, int k, cx_ev *ev, const char *host)
 		if (!d->dates[i].dateline)
 			ev->date = i;
 	ev->loc = near_loc(d, s, k, host);
+	/* "a frappé le port d'Odessa": an attack takes place where it strikes */
+	for (int m = cx_first_ment(d, s); ev->loc < 0 && !strcmp(ev->type, "ASSAULT") && m < d->nment && d->ments[m].sent == s; m++)
+		if (d->ments[m].cls == G_PLACE && d->ments[m].tb > k && d->ments[m].code)
+			ev->loc = m;
 	context_tags(d, s, ev);
 	ev->conf = 0.5f + (nstates(ev) >= 2 ? 0.2f : 0) + (ev->date_near ? 0.1f : 0);
 }
@@ -506,7 +516,7 @@ static int passive(const cx_doc *d, const cx_hit *h)
 		return 0;
 	static const char *const aux[] = {"ete", "was", "were", "been", "being", NULL};
 	for (int w = 0; aux[w]; w++)
-		if (cx_is(d, h->k - 1, aux[w]))
+		if (cx_is(d, h->k - 1, aux[w]) || cx_is(d, h->k, aux[w]))
 			return 1;
 	/* a reduced relative: "talks hosted by Saudi Arabia", "la réunion accueillie par le Togo" */
 	return cx_wordk(d, h->e, W_AGENT) && !(h->t->flags & TF_N);

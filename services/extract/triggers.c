@@ -28,8 +28,16 @@ static int match_from(const cx_doc *d, const cx_trig *t, int ti, int k, int lim)
 	if (k >= lim)
 		return -1;
 	if (!t->tok[ti]) {
-		for (int g = 0; g <= 3 && k + g < lim; g++) {
-			if (g && !cx_is_word(d, k + g - 1))
+		/* up to three words; an amount ("$1.3 billion", "2 000") counts as one */
+		for (int g = 0, words = 0; words <= 3 && k + g < lim && g < 10; g++) {
+			if (g) {
+				const cx_tok *p = &d->toks[k + g - 1];
+				int amount = (p->flags & TK_NUM) || ((p->flags & TK_PUNCT) && strchr("$.,", p->p) && p->p);
+				if (!cx_is_word(d, k + g - 1) && !amount)
+					break;
+				words += !amount;
+			}
+			if (words > 3)
 				break;
 			int r = match_from(d, t, ti + 1, k + g, lim);
 			if (r > 0)

@@ -410,7 +410,7 @@ cr_err ingest_run(const ingest_config *cfg)
 	gethostname(host, sizeof host - 1);
 	snprintf(g.instance, sizeof g.instance, "%s:%ld", host, (long)getpid());
 	if ((e = open_all(&g)) == CR_OK) {
-		cr_info("ready", "submit=%s work=%s ack=%s pending=%zu window=%zu", cfg->ep.submit, cfg->ep.work,
+		cr_notice("ready", "submit=%s work=%s ack=%s pending=%zu window=%zu", cfg->ep.submit, cfg->ep.work,
 			cfg->ep.ack, ip_queued(g.pend), cfg->window);
 		while (!cr_zstopping()) {
 			int can_send = ip_next(g.pend) != NULL;

@@ -185,7 +185,7 @@ cr_err st_intake_run(const st_intake_cfg *cfg)
 		goto out;
 	}
 	st_server_notify(cfg->server, st_writer_head(w));
-	cr_info("ready", "head_seq=%llu", (unsigned long long)st_writer_head(w));
+	cr_notice("ready", "head_seq=%llu", (unsigned long long)st_writer_head(w));
 	while (cr_zpoll(&item, 1, 1000) >= 0) {
 		drain(cfg, b);
 		if (b->n)

@@ -344,6 +344,77 @@ static void test_clause_word_ends_a_promise(void)
 	cx_result_destroy(&r);
 }
 
+/* single English sentences of news-wire shape */
+static void test_english_sentences(void)
+{
+	static const struct { const char *text, *type, *a, *b; } c[] = {
+		{"The United States donated 500,000 vaccine doses to Haiti.", "AID", "USA", "HTI"},
+		{"India and Pakistan exchanged fire along the Line of Control on Saturday.", "ASSAULT", "IND", "PAK"},
+		{"Vietnam and the Philippines held joint naval exercises in the South China Sea.", "COOPERATE", "VNM", "PHL"},
+		{"The Chinese president was welcomed in Paris by French President Emmanuel Macron.", "CONSULT", "CHN", "FRA"},
+		{"Kenya's foreign minister was received in Kampala by President Museveni.", "CONSULT", "KEN", "UGA"},
+		{"Thousands of Armenians rallied in Yerevan against the border deal with Azerbaijan.", "PROTEST", "ARM", "AZE"},
+		{"Ethiopia agreed to withdraw its troops from Eritrea.", "CONCEDE", "ETH", "ERI"},
+		{"Morocco apologized to Algeria for the border incident.", "CONCEDE", "MAR", "DZA"},
+		{"Tanzania and Uganda will sign a pipeline deal next week.", "AGREE", "TZA", "UGA"},
+		{"Iran denied supplying drones to Russia.", "REJECT", "IRN", "RUS"},
+		{"Nigeria's foreign minister condemned the attack and called on Cameroon to investigate.", "REQUEST", "NGA",
+		 "CMR"},
+		{"Hundreds of Congolese protesters attacked the Rwandan embassy in Kinshasa.", "PROTEST", "COD", NULL},
+		{"Chinese warships conducted drills around Taiwan on Thursday.", "MOBILIZE", "CHN", "TWN"},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		cx_result *r = run("en", c[i].text);
+		if (!find(r, c[i].type, c[i].a, c[i].b))
+			fprintf(stderr, "  no %s in: %s\n", c[i].type, c[i].text);
+		T_OK(find(r, c[i].type, c[i].a, c[i].b) != NULL);
+		cx_result_destroy(&r);
+	}
+	static const char *const none[] = {
+		"Nigeria did not condemn the coup in Niger.",
+		"Kenya has not yet signed the agreement with Ethiopia.",
+		"South Africa might send troops to Mozambique if the violence spreads.",
+		"Kazakhstan's president said his country would not join the sanctions against Russia.",
+	};
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		cx_result *r = run("en", none[i]);
+		T_EQ_INT((int)r->n_events, 0);
+		cx_result_destroy(&r);
+	}
+	/* an amount inside a gap ("received a $1.3 billion loan") and a recall "for consultations" */
+	cx_result *q = run("en", "Zambia received a $1.3 billion loan from the IMF.");
+	T_OK(!count_type(q, "CONSULT"));
+	cx_result_destroy(&q);
+	q = run("en", "Morocco recalled its ambassador from Paris for consultations.");
+	T_OK(!count_type(q, "CONSULT") && find(q, "SANCTION", "MAR", "FRA"));
+	cx_result_destroy(&q);
+	/* a called-on state is not where the attack happened */
+	q = run("en", "Nigeria's foreign minister condemned the attack and called on Cameroon to investigate.");
+	T_OK(!count_type(q, "ASSAULT"));
+	cx_result_destroy(&q);
+	/* "blockade" of a country is not a street protest */
+	cx_result *r = run("en", "Argentina's president called for an end to the blockade of Cuba.");
+	T_OK(!count_type(r, "PROTEST"));
+	cx_result_destroy(&r);
+}
+
+static void test_event_date_and_place(void)
+{
+	cx_result *r = run_at("fr", "2024-12-06", "Le 28 novembre, le Niger avait mis fin à l'accord qui le liait au Bénin "
+	                                          "depuis 2019, et exigé le départ des soldats béninois.");
+	const Courant__Event *e = find(r, "REQUEST", "NER", "BEN");
+	T_OK(e && e->date && !strcmp(e->date, "2024-11-28"));
+	cx_result_destroy(&r);
+	r = run("fr", "Lundi, le Sénégal a annoncé la suspension de la hausse du prix du pain prévue le 1er juin.");
+	e = find(r, "CONCEDE", "SEN", NULL);
+	T_OK(e && e->date && !strcmp(e->date, "2024-05-06"));
+	cx_result_destroy(&r);
+	r = run("en", "Russian drones struck the port of Odessa overnight.");
+	e = find(r, "ASSAULT", "RUS", "UKR");
+	T_OK(e && e->location && e->location->name && !strcmp(e->location->name, "Odessa"));
+	cx_result_destroy(&r);
+}
+
 int main(void)
 {
 	if (cx_engine_new(&eng))
@@ -375,6 +446,8 @@ int main(void)
 	T_RUN(test_subheading_is_not_a_report);
 	T_RUN(test_possessive_state_of_a_role);
 	T_RUN(test_clause_word_ends_a_promise);
+	T_RUN(test_english_sentences);
+	T_RUN(test_event_date_and_place);
 	cx_engine_destroy(&eng);
 	return t_done();
 }
