@@ -15,7 +15,7 @@
 #define TAG_MAGIC 0x43524d53u /* "CRMS" */
 #define MAX_SHORT 4096u       /* names, urls, titles, reasons */
 #define MAX_REF 256u          /* client_ref */
-#define ARENA_SLACK (1u << 20)
+#define ARENA_SLACK (1u << 20) /* arena cap: 8 x the frame + this (common/worker.c too) */
 
 typedef struct tag {
 	uint32_t magic;

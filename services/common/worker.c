@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/arena.h"
 #include "common/codec.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -68,27 +69,59 @@ static int id_printable(const char *s)
 	return 1;
 }
 
+/* The frame is hostile (the decoder refused it): unpack it into an arena
+ * with the decoder's cap (common/codec.c: 8 x the frame + 1 MiB), so that a
+ * frame of millions of empty sub-messages fails here as it failed there
+ * instead of costing ~30 times its size in malloc'd structs. */
+#define SALVAGE_SLACK (1u << 20)
+
 int cr_worker_salvage_id(const void *frame, size_t len, char *id, size_t idlen, uint64_t *seq)
 {
+	ProtobufCAllocator al;
+	cr_arena *arena;
 	Courant__Work *w;
 	const Courant__Article *a = NULL;
 	int ok = 0;
-	if (len > CR_MAX_FRAME)
+	if (len > CR_MAX_FRAME || (!frame && len) || !idlen)
 		return 0;
-	w = courant__work__unpack(NULL, len, frame);
-	if (!w)
+	if (!(arena = cr_arena_new(len * 8 + SALVAGE_SLACK)))
 		return 0;
-	if (w->article)
+	cr_arena_pb_allocator(arena, &al);
+	w = courant__work__unpack(&al, len, frame ? frame : (const void *)"");
+	if (w && w->article)
 		a = w->article;
-	else if (w->extraction)
+	else if (w && w->extraction)
 		a = w->extraction->article;
 	if (a && a->id && id_printable(a->id)) {
 		snprintf(id, idlen, "%s", a->id);
 		*seq = a->seq;
 		ok = 1;
 	}
-	courant__work__free_unpacked(w, NULL);
+	cr_arena_destroy(&arena); /* frees w and everything in it */
 	return ok;
+}
+
+/* Index of the counter called `name`, or -1. */
+static int counter_index(const cr_counters *c, const char *name)
+{
+	for (int i = 0; c && i < c->n; i++)
+		if (!strcmp(c->names[i], name))
+			return i;
+	return -1;
+}
+
+/* Every pipeline frame is exactly one part (a PUSH of one Work); a multipart
+ * message is junk whatever its parts hold: counted as received and
+ * malformed, then dropped. No part of it is trusted to name an article, so
+ * none is dead-lettered (the article, if real, is re-sent by ingest). */
+static void multipart_junk(cr_counters *c, const cr_zmsg *m)
+{
+	int rcv = counter_index(c, "received"), bad = counter_index(c, "malformed");
+	if (rcv >= 0)
+		cr_count(c, rcv, 1);
+	if (bad >= 0)
+		cr_count(c, bad, 1);
+	cr_warn("malformed", "parts=%d err=EPROTO why=\"a pipeline frame has exactly one part\"", m->n + m->dropped);
 }
 
 cr_err cr_worker_run(const cr_worker_cfg *c)
@@ -113,9 +146,11 @@ cr_err cr_worker_run(const cr_worker_cfg *c)
 		if (it[1].revents & ZMQ_POLLIN)
 			cr_zwatch_handle(&watch);
 		while (!cr_zstopping() && cr_zrecv(in, &m, ZMQ_DONTWAIT) == CR_OK) {
-			/* a multipart frame is not ours: hand over the last part and
-			 * let the handler's validation count it */
-			cr_err he = c->handle(c->ctx, cr_zmsg_data(&m, m.n - 1), cr_zmsg_size(&m, m.n - 1), out);
+			cr_err he = CR_OK;
+			if (m.n == 1 && !m.dropped)
+				he = c->handle(c->ctx, cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), out);
+			else
+				multipart_junk(c->counters, &m);
 			cr_zmsg_close(&m);
 			if (he == CR_EINTR)
 				break;

@@ -3,7 +3,10 @@
  * produces on `out` (a PUSH); heartbeat Work{stats} on `out` every second.
  * Sends block when `out` is at its high-water mark, which stops reading
  * `in`: that is the backpressure. SIGINT/SIGTERM ends the loop; frames
- * queued but not handled are lost and re-sent by ingest. */
+ * queued but not handled are lost and re-sent by ingest.
+ * Frames are single-part: a multipart message never reaches the handler; the
+ * loop counts it in the counters named "received" and "malformed" (when the
+ * service has them) and drops it. */
 #ifndef COURANT_WORKER_H
 #define COURANT_WORKER_H
 
@@ -35,7 +38,9 @@ cr_err cr_worker_reject(void *out, const char *stage, const char *reason, const 
 			uint32_t attempt, const void *payload, size_t payload_len);
 
 /* For a frame that failed validation: if protobuf-c can still read an
- * article id (and seq) from it, copy them out and return 1. */
+ * article id (and seq) from it, copy them out and return 1. The frame is
+ * unpacked under the decoder's size and memory caps (common/codec.h), so a
+ * refused frame costs no more to look into than it cost to refuse. */
 int cr_worker_salvage_id(const void *frame, size_t len, char *id, size_t idlen, uint64_t *seq);
 
 #endif
