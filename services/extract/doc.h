@@ -225,6 +225,18 @@ int cx_future(const cx_doc *d, int k, int e, const cx_trig *t);
 int cx_referential(const cx_doc *d, int k, const cx_trig *t);
 int cx_after_noun(const cx_doc *d, int e, int kind);
 
+/* parties.c: the parties of sentence s, left to right, at most CX_MAXP */
+#define CX_MAXP 32
+typedef struct cx_party {
+	const char *code;     /* alpha-3 or IGO:... */
+	int tok;
+	uint8_t loc, agent, anaphor, place;
+} cx_party;
+int cx_collect(const cx_doc *d, int s, const char *focal, cx_party *p);
+/* events.c helpers shared with parties.c */
+int cx_is_state(const char *c);
+int cx_nstates(const cx_ev *ev);
+
 /* scope.c: filters and retypings of a trigger hit (see the file header) */
 int cx_participle(const cx_doc *d, const cx_hit *h);
 int cx_apposition(const cx_doc *d, const cx_hit *h);

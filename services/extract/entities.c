@@ -175,6 +175,10 @@ cr_err cx_find_gazetteer(cx_doc *d)
 			continue;
 		if (v->cls == G_COUNTRY && (compass_compound(d, i) || sea_name(d, end)))
 			continue;
+		/* "US$ 94 billion": a currency sign glued to the code */
+		if (v->cls == G_COUNTRY && end < d->ntok && (d->toks[end].flags & TK_PUNCT) && d->toks[end].p == '$' &&
+		    d->toks[end].b == d->toks[end - 1].e)
+			continue;
 		cx_ment m = {.cls = v->cls, .kind = v->kind, .tb = i, .te = end, .v = v};
 		m.code = v->cls == G_ORG ? v->aux : v->code;
 		if (v->cls == G_PLACE || v->cls == G_COUNTRY)

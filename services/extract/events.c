@@ -1,8 +1,7 @@
 /* Events: PLOVER triggers per sentence, filtered for negation, condition
- * and back-references, turned to AGREE when future or governed by a promise,
- * with actor and recipient read from the parties around the trigger (states,
- * persons coded as their state, IGOs, "les deux parties", pronouns for the
- * focal actor), then date, location, context and one event per
+ * and back-references (scope.c), turned to AGREE when future or governed by
+ * a promise, with actor and recipient read from the parties around the
+ * trigger (parties.c), then date, location, context and one event per
  * (type, set of states). */
 #include <stdlib.h>
 #include <string.h>
@@ -10,192 +9,8 @@
 
 #include "extract/doc.h"
 
-typedef struct party {
-	const char *code;
-	int tok;
-	uint8_t loc, agent, anaphor, place;
-} party;
-
-#define MAXP 32
-
-
-
-
-static int nstates(const cx_ev *ev);
-static int is_state(const char *c);
-
-/* Is the state named in sentence s? ("en présence des deux pays" after
- * "le ministre togolais": Togo is a third party, not one of the two) */
-static int named_in(const cx_doc *d, int s, const char *code)
-{
-	for (int m = cx_first_ment(d, s); m < d->nment && d->ments[m].sent == s; m++)
-		if (d->ments[m].cls == G_COUNTRY && d->ments[m].code && !strcmp(d->ments[m].code, code))
-			return 1;
-	return 0;
-}
-
-static const char *pair_other(const cx_doc *d, const char *focal, int upto)
-{
-	int s0 = d->toks[upto].sent;
-	for (int m = cx_first_ment(d, s0 + 1) - 1; m >= 0; m--) {
-		const cx_ment *x = &d->ments[m];
-		if (x->sent < s0 - 2)
-			break;
-		if (x->tb >= upto || x->sent == s0)
-			continue;
-		if (x->cls == G_COUNTRY && x->code && (!focal || strcmp(x->code, focal)) && !named_in(d, s0, x->code))
-			return x->code;
-	}
-	return NULL;
-}
-
-static void add_party(party *p, int *n, const char *code, int tok, int loc, int agent, int ana, int place)
-{
-	if (!code || *n >= MAXP)
-		return;
-	p[(*n)++] = (party){code, tok, (uint8_t)loc, (uint8_t)agent, (uint8_t)ana, (uint8_t)place};
-}
-
-/* A role with no name and no state near it ("le ministre") stands for the focal actor. */
-static int anaphoric_role(const cx_doc *d, const cx_ment *m)
-{
-	for (int k = m->te; k < d->ntok && k < m->te + 6 && d->toks[k].sent == m->sent; k++) {
-		if (d->tok_person[k] >= 0 || cx_ment_at(d, k, G_COUNTRY) || cx_ment_at(d, k, G_ORG))
-			return 0;
-		if ((d->toks[k].flags & TK_PUNCT) && d->toks[k].p != '\'')
-			break;
-	}
-	for (int k = m->tb - 1; k >= 0 && k >= m->tb - 2; k--)
-		if (cx_ment_at(d, k, G_COUNTRY))
-			return 0;
-	return 1;
-}
-
-/* "le ministre", "the king": the state of the last person named with that
- * role before it, else the focal actor. */
-static const char *role_holder(const cx_doc *d, const cx_ment *m, const char *focal)
-{
-	const char *role = m->v->code ? m->v->code : NULL;
-	if (!role)
-		return focal;
-	size_t n = strlen(role);
-	for (int k = m->tb - 1; k >= 0; k--) {
-		int pi = d->tok_person[k];
-		if (pi < 0 || !*d->persons[pi].country)
-			continue;
-		if (!strncmp(d->persons[pi].role, role, n))
-			return d->persons[pi].country;
-	}
-	return focal;
-}
-
-static int company(const cx_doc *d, const cx_ment *m)
-{
-	static const char *const w[] = {"societe", "societes", "entreprise", "entreprises", "compagnie", "firme",
-	                                "firmes", "company", "companies", "firm", "firms", "carmaker", "carmakers",
-	                                "lender", "lenders", "bank", "banks", "banque", "banques", NULL};
-	/* only a company named as a complement ("employés de la société
-	 * chinoise", "engineers of a Chinese company"); "sanctions on Russian
-	 * companies" are aimed at the state's economy */
-	int k = -1;
-	for (int i = 0; w[i] && k < 0; i++)
-		if (cx_is(d, m->tb - 1, w[i]))
-			k = m->tb - 1;
-		else if (cx_is(d, m->te, w[i]))
-			k = m->tb;
-	if (k < 0)
-		return 0;
-	int j = k - 1;
-	if (cx_is(d, j, "la") || cx_is(d, j, "une") || cx_is(d, j, "l") || cx_is(d, j, "a") || cx_is(d, j, "an") ||
-	    cx_is(d, j, "the"))
-		j--;
-	return cx_is(d, j, "de") || cx_is(d, j, "d") || cx_is(d, j, "du") || cx_is(d, j, "des") || cx_is(d, j, "of");
-}
-
-static int collect(const cx_doc *d, int s, const char *focal, party *p)
-{
-	int n = 0, has_state = 0;
-	for (int m = cx_first_ment(d, s); m < d->nment && d->ments[m].sent == s; m++)
-		has_state |= d->ments[m].cls == G_COUNTRY;
-	for (int k = d->sents[s].tb; k < d->sents[s].te; k++) {
-		if (d->toks[k].flags & TK_SKIP)
-			continue;
-		int agent = k > 0 && (cx_wordk(d, k - 1, W_AGENT) || (k > 1 && cx_wordk(d, k - 2, W_AGENT)));
-		/* "by Saudi Arabia and the United States": the agent phrase covers its list */
-		if (!agent && n && p[n - 1].agent && cx_ment_at(d, p[n - 1].tok, 0)) {
-			int j = cx_ment_at(d, p[n - 1].tok, 0)->te;
-			while (j < k && (cx_is(d, j, "and") || cx_is(d, j, "et") || cx_is(d, j, "the") || cx_is(d, j, "le") ||
-			                 cx_is(d, j, "la") || cx_is(d, j, "l") || ((d->toks[j].flags & TK_PUNCT) && d->toks[j].p == ',')))
-				j++;
-			agent = j == k;
-		}
-		const cx_ment *m = cx_ment_at(d, k, 0);
-		if (m && m->tb == k) {
-			if (m->cls == G_COUNTRY && m->kind == K_ADJ && company(d, m))
-				continue; /* "la société chinoise", "Chinese firms": a company, not its state */
-			if (m->cls == G_COUNTRY)
-				add_party(p, &n, m->code, k, m->loc, agent, 0, 0);
-			else if (m->cls == G_PLACE && m->loc)
-				add_party(p, &n, m->code, k, 1, 0, 0, 1);
-			else if (m->cls == G_PLACE && m->kind == K_CAPITAL)
-				add_party(p, &n, m->code, k, 0, agent, 0, 0); /* "Alger a menacé": the capital for its state */
-			else if (m->cls == G_PLACE && m->kind == K_CITY && !has_state)
-				add_party(p, &n, m->code, k, 0, agent, 0, 0); /* "Accra signed with Abidjan" */
-			else if (m->cls == G_PLACE)
-				add_party(p, &n, m->code, k, 0, 0, 0, 1);
-			else if (m->cls == G_ORG && m->v->code && !strncmp(m->v->code, "IGO:", 4))
-				add_party(p, &n, m->v->code, k, 0, agent, 0, 0);
-			else if (m->cls == G_TITLE && m->kind == K_ROLE && focal && anaphoric_role(d, m))
-				add_party(p, &n, role_holder(d, m, focal), k, 0, agent, 1, 0);
-			continue;
-		}
-		int pi = d->tok_person[k];
-		if (pi >= 0 && (k == 0 || d->tok_person[k - 1] != pi)) {
-			if (*d->persons[pi].country)
-				add_party(p, &n, d->persons[pi].country, k, 0, agent, 0, 0);
-			continue;
-		}
-		if ((cx_is(d, k, "three") || cx_is(d, k, "trois") || cx_is(d, k, "four") || cx_is(d, k, "quatre")) &&
-		    cx_wordk(d, k + 1, W_PAIRNOUN)) {
-			/* "the three leaders": the states of the last meeting of that many */
-			int want = cx_is(d, k, "three") || cx_is(d, k, "trois") ? 3 : 4;
-			for (int i = d->nev - 1; i >= 0; i--) {
-				const cx_ev *o = &d->evs[i];
-				if (o->sent < s - 3 || nstates(o) != want)
-					continue;
-				for (int j = 0; j < o->nactor; j++)
-					if (is_state(o->actor[j]))
-						add_party(p, &n, o->actor[j], k, 0, 0, 1, 0);
-				for (int j = 0; j < o->nrecip; j++)
-					if (is_state(o->recip[j]))
-						add_party(p, &n, o->recip[j], k, 0, 0, 1, 0);
-				break;
-			}
-			k++;
-			continue;
-		}
-		if (cx_wordk(d, k, W_PAIRNUM) && cx_wordk(d, k + 1, W_PAIRNOUN)) {
-			const char *o = pair_other(d, focal, k);
-			const char *a = focal ? focal : d->top[0], *b = o ? o : d->top[1];
-			if (a && b && strcmp(a, b)) {
-				add_party(p, &n, a, k, 0, 0, 1, 0);
-				add_party(p, &n, b, k, 0, 0, 1, 0);
-			}
-			k++;
-			continue;
-		}
-		if (focal && cx_wordk(d, k, W_PRON) && !(k > 0 && cx_is(d, k - 1, "s")))
-			add_party(p, &n, focal, k, 0, agent, 1, 0);
-	}
-	return n;
-}
-
-
-
-
-
-
-
+typedef cx_party party;
+#define MAXP CX_MAXP
 
 static int cooperative(const char *type)
 {
@@ -203,7 +18,7 @@ static int cooperative(const char *type)
 	       !strcmp(type, "AID") || !strcmp(type, "RETREAT") || !strcmp(type, "CONCEDE") || !strcmp(type, "AGREE");
 }
 
-static int is_state(const char *c)
+int cx_is_state(const char *c)
 {
 	return c && strlen(c) == 3 && c[0] >= 'A' && c[0] <= 'Z';
 }
@@ -232,10 +47,10 @@ static void make_key(cx_ev *ev)
 	const char *c[2 * CX_MAX_PARTY];
 	int n = 0;
 	for (int i = 0; i < ev->nactor; i++)
-		if (is_state(ev->actor[i]))
+		if (cx_is_state(ev->actor[i]))
 			c[n++] = ev->actor[i];
 	for (int i = 0; i < ev->nrecip; i++)
-		if (is_state(ev->recip[i]))
+		if (cx_is_state(ev->recip[i]))
 			c[n++] = ev->recip[i];
 	qsort(c, (size_t)n, sizeof *c, cmpstr);
 	size_t o = (size_t)snprintf(ev->key, sizeof ev->key, "%s", ev->type);
@@ -244,13 +59,13 @@ static void make_key(cx_ev *ev)
 			o += (size_t)snprintf(ev->key + o, sizeof ev->key - o, " %s", c[i]);
 }
 
-static int nstates(const cx_ev *ev)
+int cx_nstates(const cx_ev *ev)
 {
 	int n = 0;
 	for (int i = 0; i < ev->nactor; i++)
-		n += is_state(ev->actor[i]);
+		n += cx_is_state(ev->actor[i]);
 	for (int i = 0; i < ev->nrecip; i++)
-		n += is_state(ev->recip[i]) && !has((char (*)[24])ev->actor, ev->nactor, ev->recip[i]);
+		n += cx_is_state(ev->recip[i]) && !has((char (*)[24])ev->actor, ev->nactor, ev->recip[i]);
 	return n;
 }
 
@@ -345,7 +160,7 @@ static void finish(cx_doc *d, int s, int k, cx_ev *ev, const char *host)
 		if (d->ments[m].cls == G_PLACE && d->ments[m].tb > k && d->ments[m].code)
 			ev->loc = m;
 	context_tags(d, s, ev);
-	ev->conf = 0.5f + (nstates(ev) >= 2 ? 0.2f : 0) + (ev->date_near ? 0.1f : 0);
+	ev->conf = 0.5f + (cx_nstates(ev) >= 2 ? 0.2f : 0) + (ev->date_near ? 0.1f : 0);
 }
 
 
@@ -363,7 +178,7 @@ static int has_igo(const cx_ev *ev)
 
 static int enough(const cx_ev *ev)
 {
-	int n = nstates(ev);
+	int n = cx_nstates(ev);
 	if (!n)
 		return 0;
 	return n >= 2 || !cooperative(ev->type) || has_igo(ev) || !strcmp(ev->type, "CONCEDE");
@@ -373,7 +188,7 @@ static int enough(const cx_ev *ev)
  * the accusations") answers the event just reported that involves it. */
 static void from_discourse(const cx_doc *d, int s, const cx_hit *h, cx_ev *ev)
 {
-	if (nstates(ev) != 1 || has_igo(ev) || d->last_ev < 0)
+	if (cx_nstates(ev) != 1 || has_igo(ev) || d->last_ev < 0)
 		return;
 	/* across sentences only when the object takes it up: "the accusations", "leur libération" */
 	int back = 0;
@@ -388,7 +203,7 @@ static void from_discourse(const cx_doc *d, int s, const cx_hit *h, cx_ev *ev)
 		const cx_ev *o = &d->evs[i];
 		if (o->sent < s - 1)
 			break;
-		if (cx_hostile(o->type) && o->nactor && is_state(o->actor[0]) && strcmp(o->actor[0], me)) {
+		if (cx_hostile(o->type) && o->nactor && cx_is_state(o->actor[0]) && strcmp(o->actor[0], me)) {
 			put(ev->recip, &ev->nrecip, o->actor[0]);
 			return;
 		}
@@ -400,12 +215,12 @@ static void from_discourse(const cx_doc *d, int s, const cx_hit *h, cx_ev *ev)
 		if (!has((char (*)[24])o->actor, o->nactor, me) && !has((char (*)[24])o->recip, o->nrecip, me))
 			continue;
 		for (int j = 0; j < o->nactor; j++)
-			if (strcmp(o->actor[j], me) && is_state(o->actor[j]))
+			if (strcmp(o->actor[j], me) && cx_is_state(o->actor[j]))
 				put(ev->recip, &ev->nrecip, o->actor[j]);
 		for (int j = 0; j < o->nrecip; j++)
-			if (strcmp(o->recip[j], me) && is_state(o->recip[j]))
+			if (strcmp(o->recip[j], me) && cx_is_state(o->recip[j]))
 				put(ev->recip, &ev->nrecip, o->recip[j]);
-		if (nstates(ev) > 1)
+		if (cx_nstates(ev) > 1)
 			return;
 	}
 }
@@ -415,7 +230,7 @@ static void from_discourse(const cx_doc *d, int s, const cx_hit *h, cx_ev *ev)
  * is taken to be with the other. */
 static void bilateral(const cx_doc *d, cx_ev *ev)
 {
-	if (!cooperative(ev->type) || nstates(ev) != 1 || has_igo(ev) || !d->top[0] || !d->top[1] || d->top_n[1] < 2)
+	if (!cooperative(ev->type) || cx_nstates(ev) != 1 || has_igo(ev) || !d->top[0] || !d->top[1] || d->top_n[1] < 2)
 		return;
 	const char *me = ev->nactor ? ev->actor[0] : ev->recip[0];
 	if (!strcmp(me, d->top[0]))
@@ -474,7 +289,7 @@ static cr_err one_sided(cx_doc *d, int s, const cx_hit *h, const party *p, int n
 	for (int i = 0; i < np; i++) {
 		int right = p[i].tok > h->k && p[i].tok < re;
 		int left = p[i].tok < h->k && p[i].tok >= cs;
-		if (!is_state(p[i].code))
+		if (!cx_is_state(p[i].code))
 			continue;
 		if ((right || left || (p[i].tok > h->k && p[i].tok < re_all)) && p[i].loc)
 			put(locs, &nlo, p[i].code);
@@ -494,7 +309,7 @@ static cr_err one_sided(cx_doc *d, int s, const cx_hit *h, const party *p, int n
 	 * protesters named with their state before the act, no place given */
 	int again = d->nev && d->evs[d->nev - 1].sent == s && !strcmp(d->evs[d->nev - 1].type, h->type);
 	for (int i = 0; i < np && !nlo && !not && !again && !strcmp(h->type, "PROTEST"); i++)
-		if (p[i].tok < h->k && !p[i].loc && !p[i].place && is_state(p[i].code) && !target(d, p[i].tok))
+		if (p[i].tok < h->k && !p[i].loc && !p[i].place && cx_is_state(p[i].code) && !target(d, p[i].tok))
 			put(locs, &nlo, p[i].code);
 	for (int i = 0; i < (nlo ? nlo : not); i++) {
 		cx_ev one = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
@@ -585,7 +400,7 @@ static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, c
 			if (strcmp(guests[g], hosts[0]))
 				put(one.actor, &one.nactor, guests[g]);
 		put(one.recip, &one.nrecip, hosts[0]);
-		if (nstates(&one) < 3)
+		if (cx_nstates(&one) < 3)
 			one.mode = t->mode;
 		finish(d, s, h->k, &one, hosts[0]);
 		return emit(d, &one);
@@ -593,7 +408,7 @@ static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, c
 	/* a visit has one visitor and one host: several destinations are several visits */
 	for (int g = 0; g < ng; g++)
 		for (int j = 0; j < nh; j++) {
-			if (!strcmp(guests[g], hosts[j]) || !is_state(hosts[j]))
+			if (!strcmp(guests[g], hosts[j]) || !cx_is_state(hosts[j]))
 				continue;
 			cx_ev one = {.type = h->type, .mode = t->mode, .date = -1, .loc = -1};
 			put(one.actor, &one.nactor, guests[g]);
@@ -624,9 +439,9 @@ static cr_err meeting(cx_doc *d, int s, const cx_hit *h, const party *p, int np,
 	for (int i = 0; i < np; i++)
 		if ((!p[i].place || np < 2) && p[i].tok >= a && p[i].tok < b)
 			put(ev.actor, &ev.nactor, p[i].code);
-	if (focal && (poss || (nstates(&ev) == 1 && !has_igo(&ev))) && !has(ev.actor, ev.nactor, focal))
+	if (focal && (poss || (cx_nstates(&ev) == 1 && !has_igo(&ev))) && !has(ev.actor, ev.nactor, focal))
 		put(ev.actor, &ev.nactor, focal);
-	if (nstates(&ev) >= 3 && !ev.mode)
+	if (cx_nstates(&ev) >= 3 && !ev.mode)
 		ev.mode = "multilateral";
 	if (!enough(&ev))
 		return CR_OK;
@@ -667,7 +482,7 @@ static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p0, int np
 	if (cs > d->sents[s].tb && (cx_is(d, cs - 1, "qui") || cx_is(d, cs, "qui") || cx_is(d, cs - 1, "who") ||
 	                            cx_is(d, cs, "who") || cx_is(d, cs, "which")))
 		for (int i = np - 1; i >= 0 && !ev.nactor; i--)
-			if (p[i].tok < cs && !p[i].place && !p[i].loc && is_state(p[i].code))
+			if (p[i].tok < cs && !p[i].place && !p[i].loc && cx_is_state(p[i].code))
 				put(ev.actor, &ev.nactor, p[i].code);
 	for (int i = 0; i < np; i++)
 		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].place && !p[i].loc)
@@ -707,7 +522,7 @@ static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p0, int np
 		/* a pronoun after the trigger is a possessive ("their decision", "on its soil"), not a party */
 		if (p[i].anaphor && !p[i].loc)
 			continue;
-		if (p[i].loc && (nonloc || (p[i].place && nstates(&ev) + ev.nrecip >= 2)))
+		if (p[i].loc && (nonloc || (p[i].place && cx_nstates(&ev) + ev.nrecip >= 2)))
 			continue;
 		put(ev.recip, &ev.nrecip, p[i].code);
 	}
@@ -729,10 +544,10 @@ static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p0, int np
 			    !target(d, p[i].tok) && !has(ev.actor, ev.nactor, p[i].code))
 				put(ev.recip, &ev.nrecip, p[i].code);
 	}
-	if (nstates(&ev) == 1 && !has_igo(&ev) && !cooperative(h->type))
+	if (cx_nstates(&ev) == 1 && !has_igo(&ev) && !cooperative(h->type))
 		for (int i = 0; i < np; i++)
 			if (p[i].tok > h->k && (next_verb || p[i].tok < next) && !p[i].place && !p[i].anaphor &&
-			    is_state(p[i].code) && !has(ev.actor, ev.nactor, p[i].code))
+			    cx_is_state(p[i].code) && !has(ev.actor, ev.nactor, p[i].code))
 				put(ev.recip, &ev.nrecip, p[i].code);
 	/* "accusing them of", "les accusant de": the object is who the clause before acted on */
 	if (!strcmp(h->type, "ACCUSE") && !nominal && d->nev && d->evs[d->nev - 1].sent == s &&
@@ -783,7 +598,7 @@ static const char *sentence_focal(const cx_doc *d, int s, const char *focal, int
 			return d->persons[pi].country;
 	}
 	for (int i = nev_before; i < d->nev; i++)
-		if (d->evs[i].sent == s && d->evs[i].nactor == 1 && d->evs[i].nrecip && is_state(d->evs[i].actor[0]))
+		if (d->evs[i].sent == s && d->evs[i].nactor == 1 && d->evs[i].nrecip && cx_is_state(d->evs[i].actor[0]))
 			return d->evs[i].actor[0];
 	return focal;
 }
@@ -798,7 +613,7 @@ static int abroad(const cx_doc *d, int s, const cx_hit *h, const party *p, int n
 		if (p[i].tok < h->k && p[i].tok >= cs && !p[i].loc)
 			subj = p[i].code;
 	for (int i = 0; i < np && subj; i++)
-		if (p[i].tok > h->k && p[i].tok < re && p[i].loc && is_state(p[i].code) && strcmp(p[i].code, subj))
+		if (p[i].tok > h->k && p[i].tok < re && p[i].loc && cx_is_state(p[i].code) && strcmp(p[i].code, subj))
 			return 1;
 	return 0;
 }
@@ -812,7 +627,7 @@ cr_err cx_find_events(cx_doc *d)
 	for (int s = 0; s < d->nsent; s++) {
 		int nh = cx_subhead(d, s) ? 0 : cx_find_triggers(d, s, hits, 32), nev_before = d->nev;
 		if (nh) {
-			int np = collect(d, s, focal, p);
+			int np = cx_collect(d, s, focal, p);
 			int wrap_end = -1, wrap_any = 0, wrap_e = -100;
 			for (int i = 0; i < nh; i++) {
 				cx_hit *h = &hits[i];

@@ -385,7 +385,7 @@ static int bare_name(const cx_doc *d, int i, int j)
 	if (j < d->ntok && ((d->toks[j].flags & TK_CAP) || (d->toks[j].flags & TK_PUNCT && d->toks[j].p == '(')))
 		return 0;
 	/* "la base aérienne Adji Kosseï", "the Zuru camp": named after a place noun */
-	if (cx_wordk(d, i - 1, W_NONNAME) || (i >= 2 && cx_wordk(d, i - 2, W_NONNAME)))
+	if (cx_wordk(d, i - 1, W_NONNAME) || (d->lang == 1 && i >= 2 && cx_wordk(d, i - 2, W_NONNAME)))
 		return 0;
 	/* "Danko-Wasagu": a hyphenated word alone is a place or a compound more often than a name */
 	int spaced = 0;

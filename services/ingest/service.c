@@ -160,7 +160,19 @@ static void refuse(inbound *in, const char *fmt, const char *detail)
 	snprintf(in->sub.reason, sizeof in->sub.reason, fmt, detail);
 }
 
-/* Read one frame pair; returns 1 if `in` needs an answer, 0 if handled. */
+/* A ROUTER message is [identity][body] (DEALER) or [identity][""][body]
+ * (REQ); anything else (more or fewer parts, a non-empty middle part) is
+ * junk: counted as malformed and dropped WITHOUT a reply, as the store's
+ * query socket does. The client's framing is unknown, so a reply could be
+ * misread, and a REQ/DEALER client never produces such a message. */
+static int envelope_ok(cr_zmsg *m)
+{
+	if (m->dropped || m->n < 2 || m->n > 3 || cr_zmsg_size(m, 0) > IDENT_MAX)
+		return 0;
+	return m->n == 2 || cr_zmsg_size(m, 1) == 0;
+}
+
+/* Read one request; returns 1 if `in` needs an answer, 0 if handled. */
 static int take_submit(ingest *g, cr_zmsg *m, inbound *in)
 {
 	const void *body;
@@ -171,13 +183,14 @@ static int take_submit(ingest *g, cr_zmsg *m, inbound *in)
 
 	memset(&in->sub, 0, sizeof in->sub);
 	in->msg = NULL;
-	if (m->n < 2 || cr_zmsg_size(m, 0) > IDENT_MAX) {
+	if (!envelope_ok(m)) {
 		g->n.malformed++;
+		cr_warn("bad_envelope", "parts=%d", m->n + m->dropped);
 		return 0;
 	}
 	in->identlen = cr_zmsg_size(m, 0);
 	memcpy(in->ident, cr_zmsg_data(m, 0), in->identlen);
-	in->delim = m->n == 3 && cr_zmsg_size(m, 1) == 0;
+	in->delim = m->n == 3;
 	body = cr_zmsg_data(m, m->n - 1);
 	len = cr_zmsg_size(m, m->n - 1);
 	/* A Query's field 2 is a varint, a Submit's a string: no frame is both. */
@@ -344,8 +357,9 @@ static void on_ack(ingest *g)
 	cr_zmsg m;
 	for (int k = 0; k < ACK_BATCH && cr_zrecv(g->ack, &m, ZMQ_DONTWAIT) == CR_OK; k++) {
 		Courant__Ack *a;
-		char why[128];
-		if (cr_decode_ack(cr_zmsg_data(&m, m.n - 1), cr_zmsg_size(&m, m.n - 1), &a, why, sizeof why)) {
+		char why[128] = "an ack is exactly one part";
+		/* the store PUSHes one frame per ack: more parts are junk */
+		if (m.n != 1 || m.dropped || cr_decode_ack(cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), &a, why, sizeof why)) {
 			g->n.malformed++;
 			cr_warn("bad_ack", "why=\"%s\"", why);
 			cr_zmsg_close(&m);

@@ -3,13 +3,17 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "common/log.h"
 
-#define DEFAULT_MAP (64u << 20)
+/* LMDB's map size is address space, not disk (the file grows as pages are
+ * written): start large so that growth, which stalls the writer and every
+ * reader while it remaps, happens rarely or never. */
+#define DEFAULT_MAP ((size_t)1 << 30)
 #define MAX_MAP ((size_t)1 << 40)
 
 struct st_db {
@@ -92,6 +96,21 @@ static cr_err open_dbis(st_db *db)
 	return st_db_err(mdb_txn_commit(txn));
 }
 
+/* The map to open with: the requested size, or twice the existing data file
+ * (rounded up to 64 MiB) when that is larger, so a reopened store has room. */
+static size_t initial_map(const char *dir, size_t want)
+{
+	char path[4096];
+	struct stat st;
+	size_t size = want ? want : DEFAULT_MAP;
+	if ((size_t)snprintf(path, sizeof path, "%s/data.mdb", dir) < sizeof path && stat(path, &st) == 0 &&
+	    st.st_size > 0 && (size_t)st.st_size >= size / 2) {
+		size_t twice = (size_t)st.st_size * 2, step = (size_t)64 << 20;
+		size = (twice + step - 1) / step * step;
+	}
+	return size < MAX_MAP ? size : MAX_MAP;
+}
+
 cr_err st_db_open(st_db **out, const char *dir, size_t mapsize)
 {
 	st_db *db = calloc(1, sizeof *db);
@@ -111,7 +130,7 @@ cr_err st_db_open(st_db **out, const char *dir, size_t mapsize)
 	if (!rc)
 		rc = mdb_env_set_maxdbs(db->env, ST_NDBI + 2);
 	if (!rc)
-		rc = mdb_env_set_mapsize(db->env, mapsize ? mapsize : DEFAULT_MAP);
+		rc = mdb_env_set_mapsize(db->env, initial_map(dir, mapsize));
 	/* MDB_NOTLS: read txns are tied to our lock, not to thread-local slots */
 	if (!rc)
 		rc = mdb_env_open(db->env, dir, MDB_NOTLS, 0644);

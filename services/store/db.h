@@ -37,7 +37,9 @@ enum st_dbi {
 typedef struct st_db st_db;
 
 /* Open (creating) the environment in `dir`, clear stale reader slots, open
- * every named database. `mapsize` 0 picks a default; the map grows on demand. */
+ * every named database. `mapsize` 0 picks the default (1 GiB); an existing
+ * data file at least half that size opens with twice its size. The map still
+ * grows on demand (MDB_MAP_FULL -> st_db_grow). */
 cr_err st_db_open(st_db **out, const char *dir, size_t mapsize);
 void st_db_close(st_db **db);
 

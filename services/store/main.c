@@ -16,15 +16,28 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: courant-store [--data DIR] [endpoint flags]\n"
+	fprintf(f, "usage: courant-store [--data DIR] [--map-mb MB] [endpoint flags]\n"
 		   "  --data DIR   data directory (default $COURANT_DATA or ./courant-data);\n"
 		   "               the LMDB environment lives in DIR/store/\n"
+		   "  --map-mb MB  initial LMDB map size (default 1024, address space only;\n"
+		   "               grows when full)\n"
 		   "binds store-in (PULL), query (ROUTER) and events (PUB); connects ack (PUSH).\n"
 		   "Stops on SIGINT/SIGTERM after finishing the current transaction.\n");
 	fputs(cr_endpoints_help(), f);
 }
 
-static int parse(int argc, char **argv, const char **data, cr_endpoints *ep, int *help)
+/* --map-mb: 1 MiB .. 1 TiB */
+static int map_mb(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long v = s ? strtoul(s, &end, 10) : 0;
+	if (!s || !*s || *end || v < 1 || v > (1ul << 20))
+		return -1;
+	*out = (size_t)v << 20;
+	return 0;
+}
+
+static int parse(int argc, char **argv, const char **data, cr_endpoints *ep, int *help, size_t *map)
 {
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--data") && i + 1 < argc)
@@ -40,6 +53,8 @@ static int parse(int argc, char **argv, const char **data, cr_endpoints *ep, int
 		if (cr_endpoints_flag(ep, argc, argv, &i))
 			continue;
 		if (!strcmp(argv[i], "--data"))
+			i += 2;
+		else if (!strcmp(argv[i], "--map-mb") && i + 1 < argc && !map_mb(argv[i + 1], map))
 			i += 2;
 		else if (!strncmp(argv[i], "--data=", 7) || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			i++;
@@ -57,6 +72,7 @@ int main(int argc, char **argv)
 	cr_endpoints ep;
 	char dir[4096];
 	int help = 0, rc = 1;
+	size_t map = 0;
 	cr_err err;
 	st_db *db = NULL;
 	st_stats *stats = NULL;
@@ -64,7 +80,7 @@ int main(int argc, char **argv)
 	st_intake_cfg cfg = {0};
 
 	cr_log_init("store");
-	if (parse(argc, argv, &data, &ep, &help)) {
+	if (parse(argc, argv, &data, &ep, &help, &map)) {
 		usage(stderr);
 		return 2;
 	}
@@ -74,7 +90,7 @@ int main(int argc, char **argv)
 	}
 	cr_zsignals();
 	snprintf(dir, sizeof dir, "%s/store", data);
-	if ((err = st_db_open(&db, dir, 0)) || !(stats = st_stats_new()))
+	if ((err = st_db_open(&db, dir, map)) || !(stats = st_stats_new()))
 		goto out;
 	if ((err = st_server_start(&server, db, stats, ep.query)))
 		goto out;

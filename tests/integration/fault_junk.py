@@ -157,19 +157,21 @@ def pipeline_part(tmp):
     stored = F.wait_until(lambda: F.query_stats(data).get("store", {}).get("articles", 0) >= n_after + 1, 60,
                           what="articles stored after junk")
     T.check("articles_flow_after_junk", stored, f"store has {F.query_stats(data).get('store')} ; see {logs}")
-    # A valid body followed by extra parts: the services take the last part
-    # by design (common/worker.c, ingest); say so, since the issue lists
-    # "wrong number of parts" as junk.
-    for e in (ep["submit"],):
-        s = F.socket(zmq.DEALER, e, timeout_ms=3000)
-        s.send_multipart([b"", b"extra", F.submit_msg(0, "extra-parts").SerializeToString()])
-        try:
-            r = F.pb.SubmitReply()
-            r.ParseFromString(s.recv_multipart()[-1])
-            T.info(f"submit with an extra part before the body: {F.pb.SubmitStatus.Name(r.status)} {r.reason}")
-        except zmq.ZMQError:
-            T.info("submit with an extra part before the body: no reply")
-        s.close()
+    # A valid body inside a wrong envelope ([identity][""]["extra"][body]) is
+    # junk: ingest drops it without a reply (its framing is unknown). A valid
+    # request sent next on the same connection must get the first reply.
+    s = F.socket(zmq.DEALER, ep["submit"], timeout_ms=5000)
+    s.send_multipart([b"", b"extra", F.submit_msg(0, "extra-parts").SerializeToString()])
+    s.send_multipart([b"", F.submit_msg(0, "after-extra").SerializeToString()])
+    try:
+        r = F.pb.SubmitReply()
+        r.ParseFromString(s.recv_multipart()[-1])
+        first = f"{F.pb.SubmitStatus.Name(r.status)} client_ref={r.client_ref} {r.reason}"
+    except zmq.ZMQError:
+        first = "no reply at all"
+    s.close()
+    T.check("ingest_drops_bad_envelope", first.startswith("ACCEPTED client_ref=after-extra-0"),
+            f"first reply after a 4-part submit then a valid one: {first}")
     # Worker heartbeats reach the store about once a second: wait for the
     # ones sent after the junk.
     F.wait_until(lambda: all(F.query_stats(data).get(svc, {}).get("malformed", 0) > 0
@@ -187,14 +189,20 @@ def pipeline_part(tmp):
     T.check("ingest_counts_junk", st.get("ingest", {}).get("malformed", 0) > 0, f"ingest: {st.get('ingest')}")
     T.check("relay_counts_junk", st.get("relay", {}).get("malformed", 0) > 0, f"relay: {st.get('relay')}")
     T.check("store_counts_junk", st.get("store", {}).get("malformed", 0) > 0, f"store: {st.get('store')}")
-    for jid in ("junk-v99", "junk-art", "junk-v99-article"):
-        if F.article_exists(data, jid):
-            T.info(f"junk article {jid} was stored: ingest took the body from an over-long multipart message (parts past CR_ZMAX_PARTS dropped, the last kept part used)")
+    # The valid bodies carried inside multipart junk must never be taken:
+    # a message with the wrong number of parts is junk as a whole.
+    T.check("stored_after_extra_envelope", F.article_exists(data, "after-extra-0"), "article after-extra-0 not stored")
+    for jid in ("junk-v99", "junk-art", "junk-v99-article", "extra-parts-0"):
+        T.check(f"multipart_body_not_stored_{jid}", not F.article_exists(data, jid),
+                f"junk article {jid} was stored: a body was taken from a message with the wrong number of parts")
+
+
+SEEN_IDS = set()  # article ids of every Work read from a worker's output
 
 
 def read_work(pull, want, timeout):
     """Read Work frames from pull until want(work) is true; returns it or None.
-    Frames that do not parse are returned as None entries in `junk_out`."""
+    Frames that do not parse are skipped; ids of the others go to SEEN_IDS."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -206,6 +214,10 @@ def read_work(pull, want, timeout):
             w.ParseFromString(parts[-1])
         except Exception:
             continue
+        for has, aid in (("article", lambda: w.article.id), ("extraction", lambda: w.extraction.article.id),
+                         ("rejection", lambda: w.rejection.id)):
+            if w.HasField(has):
+                SEEN_IDS.add(aid())
         if want(w):
             return w
     return None
@@ -243,11 +255,20 @@ def worker_part(tmp, svc, probe_work, stage):
     try:
         a99 = F.pb.Article(version=99, id=f"junk-{svc}-v99", seq=77, raw=b"Le texte.")
         work99 = F.pb.Work(version=1, article=a99)
-        for kind, parts in junk_frames(probe_work, work99):
+        # A valid article as the last part of a two-part message: junk too.
+        multi = F.pb.Work()
+        multi.CopyFrom(probe_work)
+        (multi.article if multi.HasField("article") else multi.extraction.article).id = f"multipart-{svc}"
+        frames = junk_frames(probe_work, work99) + [("parts-2-valid-last", [b"x", multi.SerializeToString()])]
+        for kind, parts in frames:
             push.send_multipart(parts)
         T.check(f"{svc}_worker_survives_junk", p.poll() is None, f"courant-{svc} exited {p.returncode}", logp)
         got = probe(push, pull, p, probe_work, 20)
         T.check(f"{svc}_worker_processes_after_junk", got is not None, "no output for a valid article", logp)
+        # One PUSH connection and one worker keep order: had the multipart
+        # article been handled, its output (or rejection) came out before.
+        T.check(f"{svc}_worker_drops_multipart", got is not None and f"multipart-{svc}" not in SEEN_IDS,
+                f"the article inside a two-part message was processed: {sorted(SEEN_IDS)}", logp)
         # Its heartbeat must count the junk; the version-99 article carries an
         # id, so it must come out as a rejection (a dead letter downstream).
         seen = {}
@@ -259,12 +280,12 @@ def worker_part(tmp, svc, probe_work, stage):
             if w is not None and w.HasField("stats") and w.stats.service == svc:
                 c = {x.name: x.value for x in w.stats.counters}
                 seen["counters"] = c
-                return c.get("malformed", 0) >= 5
+                return c.get("malformed", 0) >= 6
             return False
         F.wait_until(beat, 15, interval=0, what=f"{svc} heartbeat counting junk")
         c = seen.get("counters", {})
         T.info(f"{svc} worker: {counters_line(c)}")
-        T.check(f"{svc}_worker_counts_junk", c.get("malformed", 0) >= 5, f"heartbeat counters: {c}")
+        T.check(f"{svc}_worker_counts_junk", c.get("malformed", 0) >= 6, f"heartbeat counters: {c}")
         rej = seen.get("rejections", [])
         T.check(f"{svc}_worker_dead_letters_v99_article", any(r[0] == a99.id for r in rej) or
                 c.get("malformed_dead_lettered", 0) > 0,

@@ -1,8 +1,11 @@
 /* Unit tests for common/codec: round trips, size caps, version and field
- * validation, and that random bytes never crash a decoder. */
+ * validation, and that random bytes never crash a decoder; and
+ * cr_worker_salvage_id (common/worker.h), which looks into refused frames. */
 #include "t.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include "common/codec.h"
+#include "common/worker.h"
 
 static void *pack_work(Courant__Work *w, size_t *n)
 {
@@ -161,6 +164,135 @@ static void test_submit_and_ack(void)
 	free(p);
 }
 
+/* An unknown field numbered 0, as the non-minimal tag 81 00 (wire type 1)
+ * and 8 bytes of value: protobuf-c 1.4.1 unpacks it but re-packs the tag as
+ * 01, which it refuses; the decoders must refuse it at any depth. */
+static const unsigned char FIELD0[] = {0x81, 0x00, 1, 2, 3, 4, 5, 6, 7, 8};
+
+static size_t cat(unsigned char *dst, const void *a, size_t na, const void *b, size_t nb)
+{
+	memcpy(dst, a, na);
+	memcpy(dst + na, b, nb);
+	return na + nb;
+}
+
+static void test_field_number_zero(void)
+{
+	/* tests/fuzz/regress/codec/ack-unknown-field-number-0 without its
+	 * selector byte: an Ack of version 1 and unknown fields 0, 7, 12, 5 */
+	static const unsigned char regress[] = {0x08, 0x01, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x9b,
+						0x12, 0x00, 0x38, 0x12, 0x65, 0x65, 0x74, 0x2d, 0x31, 0x28, 0x2a};
+	static const unsigned char unknown99[] = {0x98, 0x06, 0x05}; /* field 99, varint 5 */
+	Courant__Ack a = COURANT__ACK__INIT, *ao = (Courant__Ack *)1;
+	Courant__Work *wo = (Courant__Work *)1;
+	Courant__Article art = COURANT__ARTICLE__INIT;
+	unsigned char buf[512], inner[256];
+	char why[128];
+	size_t n, ni;
+	void *p, *q;
+
+	T_EQ_INT(cr_decode_ack(regress, sizeof regress, &ao, why, sizeof why), CR_EPROTO);
+	T_OK(ao == NULL && strstr(why, "field number 0"));
+
+	/* top level: a valid Ack plus field 0 */
+	a.version = CR_SCHEMA_VERSION;
+	p = cr_pack(&a.base, &n);
+	T_EQ_INT(cr_decode_ack(buf, cat(buf, p, n, FIELD0, sizeof FIELD0), &ao, why, sizeof why), CR_EPROTO);
+	T_OK(ao == NULL);
+	/* other unknown fields stay accepted (forward compatibility) and survive
+	 * a re-pack */
+	T_EQ_INT(cr_decode_ack(buf, cat(buf, p, n, unknown99, sizeof unknown99), &ao, why, sizeof why), CR_OK);
+	if (ao) {
+		size_t n2;
+		void *p2 = cr_pack(&ao->base, &n2);
+		Courant__Ack *again = NULL;
+		T_EQ_INT(cr_decode_ack(p2, n2, &again, why, sizeof why), CR_OK);
+		cr_msg_free(again ? &again->base : NULL);
+		cr_msg_free(&ao->base);
+		free(p2);
+	}
+	free(p);
+
+	/* nested: field 0 inside Work.article (field 2) */
+	art.version = CR_SCHEMA_VERSION;
+	art.id = "nested-0";
+	q = cr_pack(&art.base, &ni);
+	T_OK(ni + sizeof FIELD0 < 0x80);
+	ni = cat(inner, q, ni, FIELD0, sizeof FIELD0);
+	free(q);
+	buf[0] = 0x08, buf[1] = CR_SCHEMA_VERSION, buf[2] = 0x12, buf[3] = (unsigned char)ni;
+	memcpy(buf + 4, inner, ni);
+	T_EQ_INT(cr_decode_work(buf, 4 + ni, &wo, why, sizeof why), CR_EPROTO);
+	T_OK(wo == NULL && strstr(why, "field number 0"));
+	/* the same frame without field 0 is fine */
+	buf[3] = (unsigned char)(ni - sizeof FIELD0);
+	T_EQ_INT(cr_decode_work(buf, 4 + ni - sizeof FIELD0, &wo, why, sizeof why), CR_OK);
+	T_EQ_STR(wo && wo->article ? wo->article->id : NULL, "nested-0");
+	cr_msg_free(wo ? &wo->base : NULL);
+}
+
+/* Work{version 99, extraction{article{id "amp"}, n empty entities}}: each
+ * entity is 2 bytes on the wire and ~100 once unpacked. */
+static unsigned char *amplifier(size_t entities, size_t *len)
+{
+	static const unsigned char art[] = {0x08, 0x01, 0x12, 0x03, 'a', 'm', 'p', 0x18, 0x05};
+	size_t body = 4 + sizeof art + 2 * entities, k = 0;
+	unsigned char *f = malloc(body + 16);
+	if (!f)
+		return NULL;
+	f[k++] = 0x08, f[k++] = 99, f[k++] = 0x1a;
+	for (size_t v = body; ; v >>= 7) {
+		f[k++] = (unsigned char)(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
+		if (v < 0x80)
+			break;
+	}
+	f[k++] = 0x08, f[k++] = 0x01, f[k++] = 0x12, f[k++] = sizeof art;
+	memcpy(f + k, art, sizeof art);
+	k += sizeof art;
+	for (size_t i = 0; i < entities; i++)
+		f[k++] = 0x1a, f[k++] = 0x00;
+	*len = k;
+	return f;
+}
+
+static void test_salvage(void)
+{
+	Courant__Work w = COURANT__WORK__INIT, *wo;
+	Courant__Article a = COURANT__ARTICLE__INIT;
+	char id[CR_MAX_ID + 1];
+	uint64_t seq = 0;
+	size_t n;
+	unsigned char *p;
+
+	/* a refused frame (article of version 99) still names its article */
+	w.version = CR_SCHEMA_VERSION;
+	a.version = 99;
+	a.id = "v99";
+	a.seq = 42;
+	w.article = &a;
+	p = cr_pack(&w.base, &n);
+	T_EQ_INT(cr_decode_work(p, n, &wo, NULL, 0), CR_EPROTO);
+	T_EQ_INT(cr_worker_salvage_id(p, n, id, sizeof id, &seq), 1);
+	T_EQ_STR(id, "v99");
+	T_EQ_INT(seq, 42);
+	free(p);
+
+	/* a few entities: within the cap, the id is found */
+	seq = 0;
+	p = amplifier(100, &n);
+	T_EQ_INT(cr_worker_salvage_id(p, n, id, sizeof id, &seq), 1);
+	T_EQ_STR(id, "amp");
+	T_EQ_INT(seq, 5);
+	free(p);
+	/* 100000 entities (200 KB): ~10 MB unpacked, over the decoder's cap of
+	 * 8 x 200 KB + 1 MiB, so the salvage gives up as the decoder did */
+	p = amplifier(100000, &n);
+	T_EQ_INT(cr_decode_work(p, n, &wo, NULL, 0), CR_EPROTO);
+	T_EQ_INT(cr_worker_salvage_id(p, n, id, sizeof id, &seq), 0);
+	free(p);
+	T_EQ_INT(cr_worker_salvage_id(NULL, 0, id, sizeof id, &seq), 0);
+}
+
 int main(void)
 {
 	T_RUN(test_work_roundtrip);
@@ -168,5 +300,7 @@ int main(void)
 	T_RUN(test_size_cap);
 	T_RUN(test_truncated_and_random);
 	T_RUN(test_submit_and_ack);
+	T_RUN(test_field_number_zero);
+	T_RUN(test_salvage);
 	return t_done();
 }

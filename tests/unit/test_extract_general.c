@@ -392,6 +392,13 @@ static void test_english_sentences(void)
 	q = run("en", "Nigeria's foreign minister condemned the attack and called on Cameroon to investigate.");
 	T_OK(!count_type(q, "ASSAULT"));
 	cx_result_destroy(&q);
+	/* a currency is not a state; "asked about" introduces a question, not a request */
+	q = run("en", "Brazilian exports to China reached a record US$ 94 billion last year.");
+	T_OK(find(q, "COOPERATE", "BRA", "CHN") != NULL);
+	cx_result_destroy(&q);
+	q = run("en", "Asked about trade tensions with Washington, the Brazilian minister said Brazil would not choose sides.");
+	T_OK(!count_type(q, "REQUEST"));
+	cx_result_destroy(&q);
 	/* "blockade" of a country is not a street protest */
 	cx_result *r = run("en", "Argentina's president called for an end to the blockade of Cuba.");
 	T_OK(!count_type(r, "PROTEST"));
