@@ -2,6 +2,7 @@
  * Each input article goes through cn_normalize then cx_extract, and comes
  * out as one EVENTS.md §1 record per line on stdout. A bad article is
  * reported on stderr and the rest go on; exit 1 if any failed. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,9 @@ static cr_err one(const cx_engine *eng, const ci_article *a, const char *hint, c
 int cmd_extract(int argc, char **argv)
 {
 	const char *hint = NULL, *path = "-";
+	/* as in courant-normalize's main: keep CLD2's scratch tables in the heap */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);

@@ -1,4 +1,5 @@
 /* courant-normalize: parse options, run one normalize worker (service.h). */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,11 @@ int main(int argc, char **argv)
 	int hwm = 0, i;
 
 	cr_log_init("normalize");
+	/* CLD2 allocates and frees large scratch tables on every call; without a
+	 * high trim threshold glibc returns them to the kernel each time, which
+	 * nearly halves throughput on news-sized documents (measured). */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--data") && i + 1 < argc)
 			data = argv[++i];

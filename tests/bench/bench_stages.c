@@ -4,6 +4,7 @@
  * not count against a stage; wall time is reported beside it.
  *   bench_stages CORPUS [--limit N] [--max-seconds S]
  * Prints one JSON object on stdout. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,9 @@ static void print_stage(const char *name, const stage_stats *s, const char *more
 
 int main(int argc, char **argv)
 {
+	/* as in courant-normalize's main: keep CLD2's scratch tables in the heap */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	const char *path = NULL;
 	size_t limit = 0;
 	double max_s = 30;
