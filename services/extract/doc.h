@@ -233,9 +233,22 @@ typedef struct cx_party {
 	uint8_t loc, agent, anaphor, place;
 } cx_party;
 int cx_collect(const cx_doc *d, int s, const char *focal, cx_party *p);
-/* events.c helpers shared with parties.c */
+/* events.c helpers shared with parties.c and direction.c */
 int cx_is_state(const char *c);
 int cx_nstates(const cx_ev *ev);
+int cx_cooperative(const char *type);
+/* a party list of an event: membership, append (no duplicates, capped) */
+int cx_has(char (*list)[24], int n, const char *c);
+void cx_put(char (*list)[24], int *n, const char *c);
+/* date, location, context and confidence of ev read from sentence s around token k */
+void cx_finish(cx_doc *d, int s, int k, cx_ev *ev, const char *host);
+/* add ev, or merge it into the event with the same (type, states) key */
+cr_err cx_emit(cx_doc *d, cx_ev *ev);
+
+/* direction.c: one trigger hit into events, its parties split by side of
+ * the trigger; next is the next hit's token, next_verb whether it wraps */
+cr_err cx_assign(cx_doc *d, int s, const cx_hit *h, cx_party *p, int np, const char *focal, int next,
+                 int next_verb);
 
 /* scope.c: filters and retypings of a trigger hit (see the file header) */
 int cx_participle(const cx_doc *d, const cx_hit *h);

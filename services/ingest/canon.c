@@ -162,22 +162,92 @@ void ic_hash128(const void *p, size_t len, uint8_t out[16])
 	h_final(&s, out);
 }
 
+/* ---- content hash: whitespace-collapsed text, 8 bytes per step ----------
+ * The text is hashed as if every run of ASCII whitespace were one space and
+ * leading/trailing whitespace were absent. The text is folded (branch-free)
+ * into a small buffer, which is hashed as 64-bit little-endian words in two
+ * independent lanes. The value is persisted (journal dedup keys): changing
+ * this function changes which stored texts match. */
+typedef struct wstate {
+	uint64_t a, b;
+} wstate;
+
+static inline uint64_t rotl(uint64_t x, unsigned r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static inline void w_word(wstate *s, uint64_t w)
+{
+	s->a = (rotl(s->a, 29) ^ (w * 0x9fb21c651e98df25ull)) * 0xff51afd7ed558ccdull;
+	s->b = (rotl(s->b, 31) + (w ^ 0xd6e8feb86659fd93ull)) * 0xc4ceb9fe1a85ec53ull;
+}
+
+/* Nonzero when some byte of x is <= 0x20 (every whitespace byte is). */
+static inline uint64_t has_low(uint64_t x)
+{
+	return (x - 0x2121212121212121ull) & ~x & 0x8080808080808080ull;
+}
+
+static inline uint64_t load_le(const unsigned char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+/* 1 for the bytes isspace() accepts in the C locale */
+static const unsigned char ws_tab[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1};
+
+#define FOLD_BUF 512
+
 void ic_text_hash(const void *text, size_t len, uint8_t out[16])
 {
 	const unsigned char *t = text;
-	hstate s;
-	int pending_space = 0, started = 0;
-	h_init(&s);
-	for (size_t i = 0; i < len; i++) {
-		if (isspace(t[i])) {
-			pending_space = started;
-			continue;
+	unsigned char buf[FOLD_BUF + 8];
+	wstate s = {0x9e3779b97f4a7c15ull, 0x6a09e667f3bcc909ull};
+	uint64_t total = 0, x, y, tail = 0;
+	size_t i = 0, k = 0, words;
+	unsigned after_text = 0; /* previous byte was not whitespace */
+
+	while (i < len) {
+		/* fold: a whitespace byte is kept (as ' ') only right after text;
+		 * a trailing space is dropped at the end */
+		while (i < len && k < FOLD_BUF) {
+			if (i + 8 <= len && !has_low(x = load_le(t + i))) {
+				memcpy(buf + k, t + i, 8);
+				k += 8;
+				i += 8;
+				after_text = 1;
+				continue;
+			}
+			unsigned c = t[i++], ws = ws_tab[c];
+			buf[k] = ws ? ' ' : (unsigned char)c;
+			k += (!ws) | after_text;
+			after_text = !ws;
 		}
-		if (pending_space)
-			h_byte(&s, ' ');
-		pending_space = 0;
-		started = 1;
-		h_byte(&s, t[i]);
+		/* hash whole words, keeping at least the last byte (it may be a
+		 * trailing space to drop) */
+		words = k ? (k - 1) / 8 : 0;
+		for (size_t w = 0; w < words; w++)
+			w_word(&s, load_le(buf + 8 * w));
+		total += 8 * words;
+		memmove(buf, buf + 8 * words, k - 8 * words);
+		k -= 8 * words;
 	}
-	h_final(&s, out);
+	if (k && buf[k - 1] == ' ')
+		k--;
+	for (size_t j = 0; j < k; j++)
+		tail |= (uint64_t)buf[j] << (8 * j);
+	total += k;
+	w_word(&s, tail ^ ((uint64_t)k << 61));
+	x = mix(s.a ^ total);
+	y = mix(s.b + mix(s.a ^ 0x94d049bb133111ebull));
+	for (int j = 0; j < 8; j++) {
+		out[j] = (uint8_t)(x >> (8 * j));
+		out[8 + j] = (uint8_t)(y >> (8 * j));
+	}
 }

@@ -97,7 +97,10 @@ int main(int argc, char **argv)
 	cfg.db = db;
 	cfg.stats = stats;
 	cfg.server = server;
-	cfg.pull = cr_zsocket(ZMQ_PULL, ep.store_in, 1, 0, 0, &err);
+	/* store-in queues up to one full batch (ST_BATCH_MAX) so that group
+	 * commits can grow under load; what a killed store loses here ingest
+	 * re-sends anyway, like everything not yet committed */
+	cfg.pull = cr_zsocket(ZMQ_PULL, ep.store_in, 1, ST_BATCH_MAX, 0, &err);
 	if (cfg.pull)
 		cfg.pub = cr_zsocket(ZMQ_PUB, ep.events, 1, 10000, 0, &err);
 	if (cfg.pub)

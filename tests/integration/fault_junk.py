@@ -191,7 +191,9 @@ def pipeline_part(tmp):
     T.check("store_counts_junk", st.get("store", {}).get("malformed", 0) > 0, f"store: {st.get('store')}")
     # The valid bodies carried inside multipart junk must never be taken:
     # a message with the wrong number of parts is junk as a whole.
-    T.check("stored_after_extra_envelope", F.article_exists(data, "after-extra-0"), "article after-extra-0 not stored")
+    T.check("stored_after_extra_envelope", F.wait_until(lambda: F.article_exists(data, "after-extra-0"), 30,
+                                                        what="article after-extra-0 stored"),
+            "article after-extra-0 not stored")
     for jid in ("junk-v99", "junk-art", "junk-v99-article", "extra-parts-0"):
         T.check(f"multipart_body_not_stored_{jid}", not F.article_exists(data, jid),
                 f"junk article {jid} was stored: a body was taken from a message with the wrong number of parts")
