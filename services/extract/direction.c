@@ -267,6 +267,33 @@ static cr_err visit(cx_doc *d, int s, const cx_hit *h, const party *p, int np, c
 }
 
 
+/* "held talks on their maritime border": a possessive after the trigger
+ * qualifies its object, it names no further party */
+static int possessive_after(const cx_doc *d, const cx_hit *h, int k)
+{
+	static const char *const w[] = {"their", "its", "his", "her", "leur", "leurs", "son", "sa", "ses", NULL};
+	if (k < h->e)
+		return 0;
+	/* "met her French counterpart": the possessive of a counterpart is the subject's side */
+	for (int j = k + 1; j < k + 4 && j < d->ntok; j++)
+		if (cx_is(d, j, "counterpart") || cx_is(d, j, "counterparts") || cx_is(d, j, "homologue") ||
+		    cx_is(d, j, "homologues"))
+			return 0;
+	for (int i = 0; w[i]; i++)
+		if (cx_is(d, k, w[i]))
+			return 1;
+	return 0;
+}
+
+static int adjunct_word(const cx_doc *d, int k)
+{
+	static const char *const w[] = {"after", "before", "following", "during", "apres", "avant", "lors", NULL};
+	for (int i = 0; w[i]; i++)
+		if (cx_is(d, k, w[i]))
+			return 1;
+	return 0;
+}
+
 static cr_err meeting(cx_doc *d, int s, const cx_hit *h, const party *p, int np, const char *focal, int poss)
 {
 	cx_ev ev = {.type = h->type, .mode = h->t->mode, .date = -1, .loc = -1};
@@ -283,8 +310,14 @@ static cr_err meeting(cx_doc *d, int s, const cx_hit *h, const party *p, int np,
 			b = r;
 	}
 	for (int i = 0; i < np; i++)
-		if ((!p[i].place || np < 2) && p[i].tok >= a && p[i].tok < b)
+		if ((!p[i].place || np < 2) && p[i].tok >= a && p[i].tok < b && !(p[i].anaphor && possessive_after(d, h, p[i].tok)))
 			cx_put(ev.actor, &ev.nactor, p[i].code);
+	/* "X agreed to ..., after a phone call with Y", "après un entretien avec":
+	 * a meeting noun in a time adjunct had the main clause's subject in it */
+	if ((h->t->flags & TF_N) && cx_nstates(&ev) == 1 && a > d->sents[s].tb && adjunct_word(d, a))
+		for (int i = 0; i < np && cx_nstates(&ev) == 1; i++)
+			if (p[i].tok < a && !p[i].place && !p[i].loc && !p[i].anaphor && cx_is_state(p[i].code))
+				cx_put(ev.actor, &ev.nactor, p[i].code);
 	if (focal && (poss || (cx_nstates(&ev) == 1 && !has_igo(&ev))) && !cx_has(ev.actor, ev.nactor, focal))
 		cx_put(ev.actor, &ev.nactor, focal);
 	if (cx_nstates(&ev) >= 3 && !ev.mode)
@@ -293,6 +326,19 @@ static cr_err meeting(cx_doc *d, int s, const cx_hit *h, const party *p, int np,
 		return CR_OK;
 	cx_finish(d, s, h->k, &ev, NULL);
 	return cx_emit(d, &ev);
+}
+
+/* "brokered by Turkey", "organisée par le Togo": the agent phrase at k
+ * follows a participle (not a noun: "a proposal by Somalia") */
+static int participle_agent(const cx_doc *d, int k)
+{
+	int j = cx_wordk(d, k - 1, W_AGENT) ? k - 1 : k - 2;
+	if (j < 1 || !cx_is_word(d, j - 1))
+		return 0;
+	const char *f = cx_fold(d, j - 1);
+	size_t n = strlen(f);
+	return n > 3 && (!strcmp(f + n - 2, "ed") || (d->lang == 1 && (!strcmp(f + n - 1, "e") || !strcmp(f + n - 2, "ee") ||
+	                                                              !strcmp(f + n - 3, "ees") || !strcmp(f + n - 2, "es"))));
 }
 
 /* Any other type: the subject (its own clause first) acts on what follows
@@ -367,6 +413,11 @@ static cr_err general(cx_doc *d, int s, const cx_hit *h, const party *p0, int np
 			continue;
 		/* a pronoun after the trigger is a possessive ("their decision", "on its soil"), not a party */
 		if (p[i].anaphor && !p[i].loc)
+			continue;
+		/* "exchanged prisoners in a swap brokered by the UAE": after an active
+		 * verb, an agent phrase belongs to a participle, a third party */
+		if (p[i].agent && !nominal && participle_agent(d, p[i].tok) && !cx_is(d, h->k - 1, "been") &&
+		    !cx_is(d, h->k - 1, "was") && !cx_is(d, h->k - 1, "were") && !cx_is(d, h->k - 1, "ete"))
 			continue;
 		if (p[i].loc && (nonloc || (p[i].place && cx_nstates(&ev) + ev.nrecip >= 2)))
 			continue;

@@ -257,9 +257,14 @@ int cx_taken_up(const cx_doc *d, int s, const cx_hit *h);
 int cx_clause_word_between(const cx_doc *d, int a, int b);
 int cx_hostile(const char *type);
 /* hit i, a promise: becomes CONCEDE, or is dropped (1) and its act turned into THREATEN */
-int cx_promise_kind(cx_hit *hits, int nh, int i, int wrap_end);
+int cx_promise_kind(const cx_doc *d, cx_hit *hits, int nh, int i, int wrap_end);
 int cx_later_date(const cx_doc *d, int s, const cx_hit *h);
 int cx_subhead(const cx_doc *d, int s);
+int cx_commentator(const cx_doc *d, const cx_hit *h);
+int cx_attributive(const cx_doc *d, const cx_hit *h);
+int cx_part_of_previous(const cx_doc *d, const cx_hit *hits, int i);
+int cx_joint(const cx_doc *d, const cx_hit *h);
+int cx_unless(const cx_doc *d, int s);
 
 /* render.c: entities and events of the document as protobuf messages in r */
 cr_err cx_render(const cx_doc *d, cx_result *r);

@@ -144,6 +144,26 @@ static void context_tags(const cx_doc *d, int s, cx_ev *ev)
 	}
 }
 
+/* "JAKARTA - ...", "Yaoundé, 12 septembre 2025 (CT) -": the city a dispatch
+ * is filed from opens the text. A meeting (or a signing) the lead reports
+ * with no place named was held there when that city is in the state of one
+ * of its parties; never a phone call. Mention index, -1. */
+static int dateline_place(const cx_doc *d, int s, cx_ev *ev)
+{
+	if (s > 2 || (strcmp(ev->type, "CONSULT") && strcmp(ev->type, "SUPPORT")) || (ev->mode && !strcmp(ev->mode, "phone")))
+		return -1;
+	int k = 0;
+	while (k < d->ntok && k < 8 && (!cx_is_word(d, k) || (d->toks[k].flags & TK_SKIP)))
+		k++;
+	const cx_ment *m = k < d->ntok ? cx_ment_at(d, k, G_PLACE) : NULL;
+	if (!m || m->tb != k || !m->code || m->sent > 1 || m->te >= d->ntok || !(d->toks[m->te].flags & TK_PUNCT) ||
+	    !strchr(",-/", d->toks[m->te].p) || !d->toks[m->te].p)
+		return -1;
+	if (!cx_has(ev->actor, ev->nactor, m->code) && !cx_has(ev->recip, ev->nrecip, m->code))
+		return -1;
+	return (int)(m - d->ments);
+}
+
 void cx_finish(cx_doc *d, int s, int k, cx_ev *ev, const char *host)
 {
 	ev->sent = s;
@@ -154,6 +174,8 @@ void cx_finish(cx_doc *d, int s, int k, cx_ev *ev, const char *host)
 		if (!d->dates[i].dateline)
 			ev->date = i;
 	ev->loc = near_loc(d, s, k, host);
+	if (ev->loc < 0)
+		ev->loc = dateline_place(d, s, ev);
 	/* "a frappé le port d'Odessa": an attack takes place where it strikes */
 	for (int m = cx_first_ment(d, s); ev->loc < 0 && !strcmp(ev->type, "ASSAULT") && m < d->nment && d->ments[m].sent == s; m++)
 		if (d->ments[m].cls == G_PLACE && d->ments[m].tb > k && d->ments[m].code)
@@ -204,12 +226,28 @@ cr_err cx_find_events(cx_doc *d)
 		int nh = cx_subhead(d, s) ? 0 : cx_find_triggers(d, s, hits, 32), nev_before = d->nev;
 		if (nh) {
 			int np = cx_collect(d, s, focal, p);
-			int wrap_end = -1, wrap_any = 0, wrap_e = -100;
+			int wrap_end = -1, wrap_any = 0, wrap_e = -100, neg_end = -1;
+			const char *neg_type = NULL;
 			for (int i = 0; i < nh; i++) {
 				cx_hit *h = &hits[i];
-				if (cx_negated(d, h->k) || cx_hypothetical(d, h->k) || cx_referential(d, h->k, h->t) ||
-				    cx_participle(d, h) || cx_apposition(d, h) || cx_taken_up(d, s, h))
+				/* "did not meet his counterpart during the summit": the negation
+				 * covers the rest of its clause for an act of the same type */
+				/* "would cut gas deliveries unless Chisinau paid": harm made
+				 * conditional on the other's conduct is a threat */
+				if (!cx_negated(d, h->k) && cx_hypothetical(d, h->k) && cx_hostile(h->type) && cx_unless(d, s))
+					h->type = "THREATEN";
+				else if (cx_negated(d, h->k) || cx_hypothetical(d, h->k)) {
+					neg_type = h->type;
+					neg_end = cx_right_end(d, s, h->e, d->ntok);
 					continue;
+				}
+				if ((neg_type && h->k < neg_end && !strcmp(neg_type, h->type)) ||
+				    cx_referential(d, h->k, h->t) || cx_participle(d, h) || cx_apposition(d, h) ||
+				    cx_taken_up(d, s, h) || cx_commentator(d, h) || cx_attributive(d, h) ||
+				    cx_part_of_previous(d, hits, i))
+					continue;
+				if (!strcmp(h->type, "MOBILIZE") && cx_joint(d, h))
+					h->type = "COOPERATE";
 				if ((h->t->flags & TF_N) && !(i > 0 && hits[i - 1].k >= cx_clause_start(d, h->k)) &&
 				    (cx_after_noun(d, h->e, W_HYPO) || cx_after_noun(d, h->e, W_NEG)))
 					continue;
@@ -227,7 +265,7 @@ cr_err cx_find_events(cx_doc *d)
 					wrap_any = strcmp(h->type, "AGREE") != 0;
 					wrap_end = h->e + (wrap_any ? 6 : 10);
 					wrap_e = h->e;
-					if (!wrap_any && cx_promise_kind(hits, nh, i, wrap_end))
+					if (!wrap_any && cx_promise_kind(d, hits, nh, i, wrap_end))
 						continue;
 				}
 				if (cx_future(d, h->k, h->e, h->t) || cx_later_date(d, s, h)) {

@@ -179,7 +179,7 @@ static int any_word(const cx_doc *d, int a, int b, int kind)
 int cx_after_noun(const cx_doc *d, int e, int kind)
 {
 	int s = d->toks[e - 1].sent;
-	for (int j = e; j < d->ntok && j < e + 8 && d->toks[j].sent == s; j++) {
+	for (int j = e; j < d->ntok && j < e + 10 && d->toks[j].sent == s; j++) {
 		if ((d->toks[j].flags & TK_PUNCT) && d->toks[j].p != '\'')
 			return 0;
 		if (cx_wordk(d, j, kind))

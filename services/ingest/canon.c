@@ -240,6 +240,11 @@ void ic_text_hash(const void *text, size_t len, uint8_t out[16])
 	}
 	if (k && buf[k - 1] == ' ')
 		k--;
+	if (k == 8) { /* a full last word goes in like any other: k stays < 8 */
+		w_word(&s, load_le(buf));
+		total += 8;
+		k = 0;
+	}
 	for (size_t j = 0; j < k; j++)
 		tail |= (uint64_t)buf[j] << (8 * j);
 	total += k;

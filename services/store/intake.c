@@ -138,7 +138,7 @@ static cr_err write_batch(st_writer *w, struct batch *b, st_result *res, st_resu
 	return CR_OK;
 }
 
-static void commit(const st_intake_cfg *cfg, st_writer *w, struct batch *b, st_result *res)
+static void commit(const st_intake_cfg *cfg, st_writer *w, struct batch *b, st_result *res, st_subs *subs)
 {
 	st_counters *c = st_stats_counters(cfg->stats);
 	unsigned long long t0 = cr_mono_us(), us;
@@ -161,7 +161,7 @@ static void commit(const st_intake_cfg *cfg, st_writer *w, struct batch *b, st_r
 	count(&c->dead_written, res->dead);
 	count(&c->events_written, res->events);
 	count(&c->map_grows, res->grows);
-	st_publish(cfg->pub, res, c);
+	st_publish(cfg->pub, subs, res, c);
 	send_acks(cfg, res);
 	st_server_notify(cfg->server, st_writer_head(w));
 	cr_debug("commit", "items=%zu stored=%llu events=%llu us=%llu err=%s", b->n,
@@ -176,6 +176,7 @@ cr_err st_intake_run(const st_intake_cfg *cfg)
 	st_writer *w = st_writer_new(cfg->db);
 	struct batch *b = calloc(1, sizeof *b);
 	st_result res;
+	st_subs subs = {0, 0};
 	zmq_pollitem_t item = {cfg->pull, 0, ZMQ_POLLIN, 0};
 	cr_err err = CR_OK;
 
@@ -189,7 +190,7 @@ cr_err st_intake_run(const st_intake_cfg *cfg)
 	while (cr_zpoll(&item, 1, 1000) >= 0) {
 		drain(cfg, b);
 		if (b->n)
-			commit(cfg, w, b, &res);
+			commit(cfg, w, b, &res, &subs);
 	}
 out:
 	st_result_fini(&res);

@@ -27,7 +27,7 @@
 typedef struct st_intake_cfg {
 	void *pull;   /* store-in, bound */
 	void *ack;    /* PUSH to ingest's ack endpoint, connected */
-	void *pub;    /* events PUB, bound (may be NULL) */
+	void *pub;    /* events XPUB, bound (may be NULL): see publish.h */
 	st_db *db;
 	st_stats *stats;
 	st_server *server;

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	 * re-sends anyway, like everything not yet committed */
 	cfg.pull = cr_zsocket(ZMQ_PULL, ep.store_in, 1, ST_BATCH_MAX, 0, &err);
 	if (cfg.pull)
-		cfg.pub = cr_zsocket(ZMQ_PUB, ep.events, 1, 10000, 0, &err);
+		cfg.pub = cr_zsocket(ZMQ_XPUB, ep.events, 1, 10000, 0, &err);
 	if (cfg.pub)
 		cfg.ack = cr_zsocket(ZMQ_PUSH, ep.ack, 0, 1000, 2000, &err);
 	if (!cfg.ack)
