@@ -4,10 +4,10 @@ FAULT_ARTICLES (default 5000) small distinct articles into
 `courant submit --wait -` in twelve chunks, and kill -9, each during its own chunk:
 a normalize worker, ingest (while the submitter has articles in flight, so
 that it must reconnect and re-send), an extract worker, the relay, the store.
-A kill is triggered by progress (a tenth of the chunk accepted by ingest or
-stored), never by time, and only while most of the chunk is still in flight;
-the next chunk is written after it, so every kill lands mid-stream however
-fast the pipeline is. `courant up` restarts each. Afterwards: submit exited 0, the store holds exactly N
+Each chunk is written in two pieces: a head (a fifth of it), then, once half
+of the head is accepted by ingest (or stored, for the other services), the tail,
+and the kill at once, while the tail flows. So a kill is triggered by progress,
+never by time, and lands mid-stream however fast the pipeline is. `courant up` restarts each. Afterwards: submit exited 0, the store holds exactly N
 articles, every id once, no dead letter, and no article's events twice.
 """
 import os
@@ -128,8 +128,12 @@ def main():
     F.load_pb(tmp)
     data = os.path.join(tmp, "data")
     size = N // CHUNKS
-    chunks = ["".join(F.article_line(i, "k") + "\n" for i in range(c * size, N if c == CHUNKS - 1 else (c + 1) * size))
-              for c in range(CHUNKS)]
+    bounds = [(c * size, N if c == CHUNKS - 1 else (c + 1) * size) for c in range(CHUNKS)]
+    pieces = []  # head and tail of each chunk, written in this order
+    for lo, hi in bounds:
+        cut = lo + max(2, (hi - lo) // 5)
+        pieces += ["".join(F.article_line(i, "k") + "\n" for i in range(lo, cut)),
+                   "".join(F.article_line(i, "k") + "\n" for i in range(cut, hi))]
     ids = [f"k-{i}" for i in range(N)]
     help_text = subprocess.run([F.COURANT, "submit", "--help"], capture_output=True, text=True)
     if "not implemented" in (help_text.stdout + help_text.stderr):
@@ -142,7 +146,7 @@ def main():
                          what="pipeline ready")
     if not T.check("up_ready", ready, "ingest/store not answering", uplog):
         T.done()
-    sub = Submitter(data, chunks, os.path.join(tmp, "submit.log"))
+    sub = Submitter(data, pieces, os.path.join(tmp, "submit.log"))
     T.info(f"streaming {N} articles in {CHUNKS} chunks; kills during chunks: " +
            ", ".join(f"{k}: {svc}" for k, svc in sorted(PLAN.items())))
     deadline = t0 + BUDGET
@@ -170,26 +174,29 @@ def main():
 
     queue = sorted(PLAN.items())
     for k in range(CHUNKS):
+        head, tail = (len(pieces[2 * k + j].splitlines()) for j in (0, 1))
         sub.release()
-        prev, written = written, written + len(chunks[k].splitlines())
+        prev, written = written, written + head
         if not queue or queue[0][0] > k:
+            sub.release()
+            written += tail
             continue
-        svc = queue[0][1]
-        # Wait until the stream is a tenth into this chunk (ingest: accepted;
-        # the other stages: stored), then kill if most of the chunk is still
-        # in flight; if it went through between two polls, try on the next.
+        svc = queue.pop(0)[1]
+        # Half of the head through (ingest: accepted; the other stages:
+        # stored) shows the stream flows; the tail goes out and the kill
+        # lands while it is in flight.
         if svc == "ingest":
             def count():
                 return F.store_counter(data, "accepted", service="ingest")
         else:
             def count():
                 return stored(data)
-        want = prev + size // 10
+        want = prev + head // 2
         if not wait_for(f"{want} {'accepted' if svc == 'ingest' else 'stored'}", lambda: count() >= want):
             break
-        if count() < written - size // 5:
-            kill(svc)
-            queue.pop(0)
+        sub.release()
+        written += tail
+        kill(svc)
     for svc in PLAN.values():
         if svc not in killed:
             T.check(f"kill_{svc}", False, "never killed (the stream stalled first)")
