@@ -184,12 +184,12 @@ static void on_reply(submit *s, const Courant__SubmitReply *r)
 
 /* Take answers for up to `ms`; re-send requests unanswered for a while (a
  * restarted ingest lost them; duplicates detection makes this safe). */
-static void pump(submit *s, long ms)
+static void pump(submit *s, long ms, int infd)
 {
-	zmq_pollitem_t it = {s->sock, 0, ZMQ_POLLIN, 0};
+	zmq_pollitem_t it[2] = {{s->sock, 0, ZMQ_POLLIN, 0}, {NULL, infd, ZMQ_POLLIN, 0}};
 	cr_zmsg m;
 	uint64_t now;
-	if (cr_zpoll(&it, 1, ms) > 0)
+	if (cr_zpoll(it, infd >= 0 ? 2 : 1, ms) > 0 && it[0].revents)
 		while (cr_zrecv(s->sock, &m, ZMQ_DONTWAIT) == CR_OK) {
 			Courant__SubmitReply *r;
 			if (cr_decode_submit_reply(cr_zmsg_data(&m, m.n - 1), cr_zmsg_size(&m, m.n - 1), &r, NULL, 0) == CR_OK) {
@@ -229,9 +229,12 @@ static int send_all(submit *s, ci_reader *r)
 {
 	ci_article a;
 	char why[256];
-	int eof = 0;
+	int eof = 0, infd;
 	while (!cr_zstopping() && (!eof || s->busy)) {
-		while (!eof && s->busy < s->window) {
+		infd = -1;
+		/* With answers outstanding, never block on a slow input: lost
+		 * submissions must still be re-sent while the input is quiet. */
+		while (!eof && s->busy < s->window && (!s->busy || ci_ready(r, &infd))) {
 			cr_err e = ci_next(r, &a, why, sizeof why);
 			if (e == CR_ENOTFOUND) {
 				eof = 1;
@@ -253,7 +256,7 @@ static int send_all(submit *s, ci_reader *r)
 			}
 			ci_article_fini(&a);
 		}
-		pump(s, 100);
+		pump(s, 100, infd);
 		progress(s, 0);
 		if (s->busy && stalled(s)) {
 			fprintf(stderr, "courant submit: no answer from ingest for %llu s (is it running?)\n",

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/json.h"
 
@@ -391,4 +393,26 @@ cr_err ci_next(ci_reader *r, ci_article *a, char *why, size_t wl)
 		if (e == CR_ENOTFOUND && r->next_file >= r->nfiles && !r->f && !r->doc)
 			return CR_ENOTFOUND;
 	}
+}
+
+/* stdin in JSON-lines mode may be a pipe fed by a live scraper: reading it
+ * must not stall a caller that has other work (answers, re-sends) to do. */
+int ci_ready(const ci_reader *r, int *fd)
+{
+	struct stat st;
+	struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+	int on_stdin = r->f ? r->f == stdin
+			    : r->next_file < r->nfiles && strcmp(r->files[r->next_file], "-") == 0;
+
+	if (!on_stdin || r->doc || r->pending_line)
+		return 1;
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+		return 1;
+	if (stdin->_IO_read_ptr < stdin->_IO_read_end) /* glibc: bytes already buffered */
+		return 1;
+	if (poll(&p, 1, 0) > 0)
+		return 1; /* data, or end of input (POLLHUP) */
+	if (fd)
+		*fd = STDIN_FILENO;
+	return 0;
 }

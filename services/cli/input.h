@@ -32,6 +32,12 @@ void ci_close(ci_reader **r);
  * CR_ENOTFOUND: no more input. Other errors: this record is bad; a->origin
  * says where and `why` why; call again for the next one. */
 cr_err ci_next(ci_reader *r, ci_article *a, char *why, size_t whylen);
+
+/* Whether ci_next would return without waiting for input: 1 for files,
+ * directories, buffered or available stdin data and end of input; 0 when the
+ * next record must come from a pipe or terminal that has nothing yet. When 0
+ * and `fd` is not NULL, *fd is the descriptor to poll for readiness. */
+int ci_ready(const ci_reader *r, int *fd);
 void ci_article_fini(ci_article *a);
 
 /* Map one parsed JSON object to an article (exposed for tests). */
