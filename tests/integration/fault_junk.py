@@ -73,6 +73,9 @@ def push_all(endpoint, frames_list, label):
     """Send each junk message through a fresh PUSH; the oversized one last,
     since the receiver drops the connection that carried it."""
     s = F.socket(zmq.PUSH, endpoint)
+    # close() must deliver what is queued, not drop it (LINGER 0 would lose
+    # frames sent before the connection is up, and the count with them)
+    s.setsockopt(zmq.LINGER, 5000)
     sent = 0
     try:
         for kind, parts in frames_list:
