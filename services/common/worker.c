@@ -166,3 +166,44 @@ out:
 	cr_zctx_term();
 	return e;
 }
+
+static void worker_usage(FILE *f, const char *prog, const char *about)
+{
+	fprintf(f, "usage: %s [--data DIR] [--hwm N] [endpoint flags]\n%s\n"
+		   "  --hwm N   high-water mark of both sockets (default 64)\n%s",
+		prog, about, cr_endpoints_help());
+}
+
+int cr_worker_options(const char *prog, const char *about, int argc, char **argv, cr_endpoints *ep,
+		      int *hwm)
+{
+	const char *data = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--data") && i + 1 < argc)
+			data = argv[++i];
+	if (cr_endpoints_init(ep, cr_datadir(data)) != CR_OK) {
+		fprintf(stderr, "%s: cannot prepare the data directory\n", prog);
+		return 1;
+	}
+	for (i = 1; i < argc;) {
+		if (cr_endpoints_flag(ep, argc, argv, &i))
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			worker_usage(stdout, prog, about);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+			i += 2;
+		} else if (!strcmp(argv[i], "--hwm") && i + 1 < argc && atoi(argv[i + 1]) > 0) {
+			*hwm = atoi(argv[i + 1]);
+			i += 2;
+		} else {
+			fprintf(stderr, "%s: unknown option %s\n", prog, argv[i]);
+			worker_usage(stderr, prog, about);
+			return 2;
+		}
+	}
+	return -1;
+}

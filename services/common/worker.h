@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "common/counters.h"
+#include "common/endpoints.h"
 #include "common/err.h"
 
 typedef cr_err (*cr_worker_fn)(void *ctx, const void *frame, size_t len, void *out);
@@ -42,5 +43,13 @@ cr_err cr_worker_reject(void *out, const char *stage, const char *reason, const 
  * unpacked under the decoder's size and memory caps (common/codec.h), so a
  * refused frame costs no more to look into than it cost to refuse. */
 int cr_worker_salvage_id(const void *frame, size_t len, char *id, size_t idlen, uint64_t *seq);
+
+/* The command line every worker program takes: --data DIR, the endpoint
+ * flags, --hwm N (high-water mark of both sockets), --help. `prog` names the
+ * program, `about` describes it for --help. Returns -1 when the program should
+ * run, else its exit status: 0 after --help, 1 when the data directory cannot
+ * be prepared, 2 on a usage error. */
+int cr_worker_options(const char *prog, const char *about, int argc, char **argv, cr_endpoints *ep,
+		      int *hwm);
 
 #endif

@@ -1,56 +1,21 @@
 /* courant-extract: parse options, run one extract worker (service.h). */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "common/endpoints.h"
 #include "common/log.h"
+#include "common/worker.h"
 #include "common/zio.h"
 #include "extract/service.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: courant-extract [--data DIR] [--hwm N] [endpoint flags]\n"
-		   "Extract worker: pulls normalized articles from relay-out, finds entities and\n"
-		   "PLOVER events, and pushes the extraction to the store (store-in).\n"
-		   "  --hwm N   high-water mark of both sockets (default 64)\n%s",
-		cr_endpoints_help());
-}
+static const char about[] = "Extract worker: pulls normalized articles from relay-out, finds entities and\n"
+				   "PLOVER events, and pushes the extraction to the store (store-in).";
 
 int main(int argc, char **argv)
 {
 	cr_endpoints ep;
-	const char *data = NULL;
-	int hwm = 0, i;
+	int hwm = 0, rc;
 
 	cr_log_init("extract");
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--data") && i + 1 < argc)
-			data = argv[++i];
-	if (cr_endpoints_init(&ep, cr_datadir(data)) != CR_OK) {
-		fprintf(stderr, "courant-extract: cannot prepare the data directory\n");
-		return 1;
-	}
-	for (i = 1; i < argc;) {
-		if (cr_endpoints_flag(&ep, argc, argv, &i))
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return 0;
-		}
-		if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-			i += 2;
-			continue;
-		}
-		if (!strcmp(argv[i], "--hwm") && i + 1 < argc && atoi(argv[i + 1]) > 0) {
-			hwm = atoi(argv[i + 1]);
-			i += 2;
-			continue;
-		}
-		fprintf(stderr, "courant-extract: unknown option %s\n", argv[i]);
-		usage(stderr);
-		return 2;
-	}
+	rc = cr_worker_options("courant-extract", about, argc, argv, &ep, &hwm);
+	if (rc >= 0)
+		return rc;
 	cr_zsignals();
 	return extract_service_run(&ep, hwm) == CR_OK ? 0 : 1;
 }
