@@ -3,6 +3,7 @@
  * before the message points back to the arena so cr_msg_free() needs only
  * the message. */
 #include "common/codec.h"
+#include "common/utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -39,39 +40,6 @@ static int fail(vctx *v, const char *fmt, ...)
 	return -1;
 }
 
-/* Strict UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-static int utf8_ok(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i], need, cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, cp = c & 0x07;
-		else
-			return 0;
-		if (n - i <= need)
-			return 0;
-		for (unsigned k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
-}
-
 /* Optional string: NULL is fine; else bounded valid UTF-8. */
 static int str_ok(vctx *v, const char *field, const char *s, size_t max)
 {
@@ -81,7 +49,7 @@ static int str_ok(vctx *v, const char *field, const char *s, size_t max)
 	n = strnlen(s, max + 1);
 	if (n > max)
 		return fail(v, "%s longer than %zu bytes", field, max);
-	if (!utf8_ok((const unsigned char *)s, n))
+	if (!cr_utf8_valid(s, n))
 		return fail(v, "%s is not valid UTF-8", field);
 	return 0;
 }

@@ -47,7 +47,4 @@ const cr_json *cr_json_get(const cr_json *obj, const char *key);
 /* A member's string value, or NULL if absent or not a string. */
 const char *cr_json_get_str(const cr_json *obj, const char *key);
 
-/* Strict UTF-8 validation (no overlongs, surrogates or > U+10FFFF). */
-int cr_utf8_valid(const void *p, size_t n);
-
 #endif

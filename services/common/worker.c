@@ -9,6 +9,7 @@
 #include "common/codec.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/utf8.h"
 #include "common/zio.h"
 
 cr_err cr_worker_send(void *out, const void *p, size_t n)

@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/json.h"
+#include "common/utf8.h"
 #include "common/jw.h"
 
 /* Reference: decode code points one by one (RFC 3629). */

@@ -2,6 +2,7 @@
 #include "t.h"
 #include <stdlib.h>
 #include "common/json.h"
+#include "common/utf8.h"
 
 static const cr_json *parse(const char *s, cr_json_doc **d)
 {
