@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/conn.h"
+#include "cli/show.h"
 #include "client/courant_client.h"
 #include "common/buf.h"
 #include "common/record.h"
@@ -29,32 +30,11 @@ static void usage(FILE *f)
 		   "environment: COURANT_DATA, COURANT_QUERY_ENDPOINT (default ipc://DIR/run/query.sock)\n");
 }
 
-static int num(const char *s, unsigned long long *out)
-{
-	char *end;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || end == s || *end || *s == '-' ? -1 : 0;
-}
-
-/* One compact table row for people. */
-static void print_row(const Courant__EventRecord *r)
-{
-	const Courant__Event *e = r->event;
-	printf("%-7llu %-10s %-9s ", (unsigned long long)r->seq, e->date ? e->date : "-", e->type);
-	for (size_t i = 0; i < e->n_actor; i++)
-		printf("%s%s", i ? "," : "", e->actor[i]);
-	printf(" -> ");
-	for (size_t i = 0; i < e->n_recipient; i++)
-		printf("%s%s", i ? "," : "", e->recipient[i]);
-	printf("  [%s]\n", r->article_id);
-}
-
 static int print_events(const Courant__QueryReply *r, int json, cr_buf *line)
 {
 	for (size_t i = 0; i < r->n_events; i++) {
 		if (!json) {
-			print_row(r->events[i]);
+			cli_print_event_row(r->events[i]);
 			continue;
 		}
 		cr_buf_reset(line);
@@ -140,9 +120,9 @@ int cmd_events(int argc, char **argv)
 			f.date_to = v;
 		else if (!strcmp(a, "--person"))
 			f.person = v;
-		else if (!strcmp(a, "--limit") && !num(v, &limit))
+		else if (!strcmp(a, "--limit") && !cli_parse_count(v, &limit))
 			;
-		else if (!strcmp(a, "--since") && !num(v, &since))
+		else if (!strcmp(a, "--since") && !cli_parse_count(v, &since))
 			;
 		else {
 			fprintf(stderr, "courant events: bad option '%s %s'\n", a, v);

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/conn.h"
+#include "cli/show.h"
 #include "client/courant_client.h"
 #include "common/buf.h"
 #include "common/record.h"
@@ -27,26 +28,6 @@ static void usage(FILE *f)
 		   "  --idle-exit S  exit when no event came for S seconds\n"
 		   "Runs until interrupted; the last printed seq is the cursor to resume with --since.\n"
 		   "environment: COURANT_DATA, COURANT_QUERY_ENDPOINT\n");
-}
-
-static int num(const char *s, unsigned long long *out)
-{
-	char *end;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || end == s || *end || *s == '-' ? -1 : 0;
-}
-
-static void print_row(const Courant__EventRecord *r)
-{
-	const Courant__Event *e = r->event;
-	printf("%-7llu %-10s %-9s ", (unsigned long long)r->seq, e->date ? e->date : "-", e->type);
-	for (size_t i = 0; i < e->n_actor; i++)
-		printf("%s%s", i ? "," : "", e->actor[i]);
-	printf(" -> ");
-	for (size_t i = 0; i < e->n_recipient; i++)
-		printf("%s%s", i ? "," : "", e->recipient[i]);
-	printf("  [%s]\n", r->article_id);
 }
 
 struct opts {
@@ -72,11 +53,11 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->types[o->nt++] = v;
 		else if (!strcmp(a, "--country") && o->nc < MAX_VALUES)
 			o->countries[o->nc++] = v;
-		else if (!strcmp(a, "--since") && !num(v, &o->since))
+		else if (!strcmp(a, "--since") && !cli_parse_count(v, &o->since))
 			o->has_since = 1;
-		else if (!strcmp(a, "--max") && !num(v, &o->max))
+		else if (!strcmp(a, "--max") && !cli_parse_count(v, &o->max))
 			;
-		else if (!strcmp(a, "--idle-exit") && !num(v, &o->idle))
+		else if (!strcmp(a, "--idle-exit") && !cli_parse_count(v, &o->idle))
 			;
 		else
 			return -1;
@@ -117,7 +98,7 @@ static int follow(cc_client *c, const struct opts *o)
 				putchar('\n');
 			}
 		} else {
-			print_row(e);
+			cli_print_event_row(e);
 		}
 		fflush(stdout);
 	}
