@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/conn.h"
 #include "common/buf.h"
 #include "common/codec.h"
 #include "common/endpoints.h"
@@ -165,40 +166,34 @@ static void print_each(const Courant__QueryReply *in, const Courant__QueryReply 
 
 int cmd_stats(int argc, char **argv)
 {
-	cr_endpoints ep;
-	const char *data = NULL;
+	const cr_endpoints *ep;
 	Courant__QueryReply *in, *st;
 	int mode = OUT_TABLE, i;
 	double timeout = 2;
 
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--data") && i + 1 < argc)
-			data = argv[++i];
-	if (cr_endpoints_init(&ep, cr_datadir(data)) != CR_OK)
-		return fprintf(stderr, "courant stats: bad data directory\n"), 1;
+	if (cli_conn_take("stats", &argc, argv))
+		return 2;
+	if (!(ep = cli_conn_endpoints("stats")))
+		return 1;
 	for (i = 1; i < argc;) {
 		const char *a = argv[i];
-		if (cr_endpoints_flag(&ep, argc, argv, &i))
-			continue;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return usage(stdout), 0;
 		if (!strcmp(a, "--json"))
 			mode = OUT_JSON, i++;
 		else if (!strcmp(a, "--prometheus"))
 			mode = OUT_PROM, i++;
-		else if (!strcmp(a, "--data") && i + 1 < argc)
-			i += 2;
 		else if (!strcmp(a, "--timeout") && i + 1 < argc && atof(argv[i + 1]) > 0)
 			timeout = atof(argv[i + 1]), i += 2;
 		else
 			return fprintf(stderr, "courant stats: unexpected argument %s\n", a), usage(stderr), 2;
 	}
-	in = ask_stats(ep.submit, (long)(timeout * 1000), 0);
-	st = ask_stats(ep.query, (long)(timeout * 1000), 1);
+	in = ask_stats(ep->submit, (long)(timeout * 1000), 0);
+	st = ask_stats(ep->query, (long)(timeout * 1000), 1);
 	if (!in)
-		fprintf(stderr, "courant stats: no answer from ingest at %s\n", ep.submit);
+		fprintf(stderr, "courant stats: no answer from ingest at %s\n", ep->submit);
 	if (!st)
-		fprintf(stderr, "courant stats: no answer from the store at %s\n", ep.query);
+		fprintf(stderr, "courant stats: no answer from the store at %s\n", ep->query);
 	if (mode == OUT_JSON)
 		print_json(in, st);
 	else

@@ -8,6 +8,7 @@
 
 #include "cli/await.h"
 #include "cli/cli.h"
+#include "cli/conn.h"
 #include "cli/input.h"
 #include "common/buf.h"
 #include "common/codec.h"
@@ -270,8 +271,8 @@ static int send_all(submit *s, ci_reader *r)
 int cmd_submit(int argc, char **argv)
 {
 	submit s;
-	cr_endpoints ep;
-	const char *data = NULL, *path = NULL;
+	const cr_endpoints *ep;
+	const char *path = NULL;
 	ci_reader *r = NULL;
 	int wait = 0, rc = 1, i;
 	double timeout = 300;
@@ -279,21 +280,16 @@ int cmd_submit(int argc, char **argv)
 
 	memset(&s, 0, sizeof s);
 	s.window = 64;
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--data") && i + 1 < argc)
-			data = argv[++i];
-	if (cr_endpoints_init(&ep, cr_datadir(data)) != CR_OK)
-		return fprintf(stderr, "courant submit: bad data directory\n"), 1;
+	if (cli_conn_take("submit", &argc, argv))
+		return 2;
+	if (!(ep = cli_conn_endpoints("submit")))
+		return 1;
 	for (i = 1; i < argc;) {
 		const char *a = argv[i];
-		if (cr_endpoints_flag(&ep, argc, argv, &i))
-			continue;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return usage(stdout), 0;
 		if (!strcmp(a, "--wait"))
 			wait = 1, i++;
-		else if (!strcmp(a, "--data") && i + 1 < argc)
-			i += 2;
 		else if (!strcmp(a, "--timeout") && i + 1 < argc && atof(argv[i + 1]) > 0)
 			timeout = atof(argv[i + 1]), i += 2;
 		else if (!strcmp(a, "--window") && i + 1 < argc && atoi(argv[i + 1]) > 0)
@@ -314,12 +310,12 @@ int cmd_submit(int argc, char **argv)
 	s.last_progress_us = cr_mono_us();
 	s.tty = isatty(STDERR_FILENO);
 	s.slots = calloc(s.window, sizeof *s.slots);
-	if (s.slots && (s.sock = cr_zsocket(ZMQ_DEALER, ep.submit, 0, 2 * (int)s.window, 0, &e)) != NULL &&
+	if (s.slots && (s.sock = cr_zsocket(ZMQ_DEALER, ep->submit, 0, 2 * (int)s.window, 0, &e)) != NULL &&
 	    send_all(&s, r) == 0) {
 		progress(&s, 1);
 		rc = s.refused ? 1 : 0;
 		if (wait && s.nwait && !cr_zstopping())
-			if (ca_await(s.wait_ids, s.nwait, ep.query, s.timeout_us, &s.stored, &s.dead) != 0 || s.dead)
+			if (ca_await(s.wait_ids, s.nwait, ep->query, s.timeout_us, &s.stored, &s.dead) != 0 || s.dead)
 				rc = 1;
 	}
 	fprintf(stderr, "accepted=%zu duplicates=%zu refused=%zu stored=%zu dead=%zu\n", s.accepted, s.duplicates,

@@ -40,6 +40,17 @@ int cli_conn_take(const char *cmd, int *argc, char **argv)
 	return 0;
 }
 
+const cr_endpoints *cli_conn_endpoints(const char *cmd)
+{
+	if (!have_ep)
+		ep_err = cr_endpoints_init(&ep, cr_datadir(NULL));
+	if (ep_err) {
+		fprintf(stderr, "courant %s: bad data directory: %s\n", cmd, cr_strerror(ep_err));
+		return NULL;
+	}
+	return &ep;
+}
+
 cc_client *cli_conn_client(cr_err *err)
 {
 	if (!have_ep)
