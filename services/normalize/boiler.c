@@ -205,20 +205,19 @@ static int letter(char c)
 	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (unsigned char)c >= 0x80;
 }
 
-static int row_match(const struct row *r, const char *f, size_t fn, size_t n)
+/* fn is the folded length; `bare` the same without trailing " :.!". The
+ * cheapest tests go first: most lines are longer than most rows allow. */
+static int row_match(const struct row *r, const char *f, size_t fn, size_t bare, size_t n)
 {
-	if (r->pat[0] != f[0] && r->how != CONTAINS)
-		return 0;
-	size_t pl = strlen(r->pat);
-	if (r->how == EXACT) {
-		while (fn && strchr(" :.!", f[fn - 1]))
-			fn--;
-		return fn == pl && memcmp(f, r->pat, pl) == 0;
-	}
-	if (n > r->maxlen)
+	if (r->how != EXACT && n > r->maxlen)
 		return 0;
 	if (r->how == CONTAINS)
 		return strstr(f, r->pat) != NULL;
+	if (r->pat[0] != f[0])
+		return 0;
+	size_t pl = strlen(r->pat);
+	if (r->how == EXACT)
+		return bare == pl && memcmp(f, r->pat, pl) == 0;
 	return fn >= pl && memcmp(f, r->pat, pl) == 0 &&
 	       (fn == pl || !letter(r->pat[pl - 1]) || !letter(f[pl]));
 }
@@ -280,12 +279,14 @@ cn_bp cn_boiler_classify(const char *line, size_t n, const char **meta, size_t *
 	*meta_len = 0;
 	if (n > LONGEST_ROW)
 		return CN_BP_TEXT;
-	size_t fn = fold(line, n, f, at);
+	size_t fn = fold(line, n, f, at), bare = fn;
 	if (!fn)
 		return CN_BP_TEXT;
+	while (bare && strchr(" :.!", f[bare - 1]))
+		bare--;
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		const struct row *r = &rows[i];
-		if (!row_match(r, f, fn, n))
+		if (!row_match(r, f, fn, bare, n))
 			continue;
 		if (r->kind == CN_BP_BYLINE) {
 			size_t pl = strlen(r->pat);

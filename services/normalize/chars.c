@@ -87,15 +87,15 @@ cr_err cn_chars_clean(const cn_tb *in, cn_tb *out)
 	int dirty = 0;
 	cr_err e = cn_tb_reserve(out, len);
 	for (size_t i = 0; i < len && !e;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7F) {
+		size_t run = cn_ascii_run(s + i, len - i);
+		if (run) {
 			if (dirty) {
 				nfc_fix(out, starter);
 				dirty = 0;
 			}
-			starter = out->len;
-			e = cn_tb_putc(out, (char)c, in->map[i]);
-			i++;
+			e = cn_tb_copy(out, s + i, in->map + i, run);
+			starter = out->len - 1; /* each of these bytes is a starter */
+			i += run;
 			continue;
 		}
 		uint32_t cp;

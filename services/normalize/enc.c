@@ -126,11 +126,23 @@ static int is_ctl(unsigned char c)
 	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7F;
 }
 
+/* Could one of the 8 bytes at u be a NUL or a control byte? Every byte
+ * below 0x20 and 0x7F make the answer yes, so "no" lets sniff() skip them. */
+static int ctl_in_word(const unsigned char *u)
+{
+	uint64_t w = cn_word((const char *)u);
+	return ((w - 0x20 * CN_ONES) & ~w & CN_HIGHS) || cn_has_byte(w, 0x7F);
+}
+
 /* Binary sniffing; also spots UTF-16 without a BOM by its NUL pattern. */
 static cr_err sniff(const unsigned char *u, size_t len, enum charset *cs, char *why, size_t whylen)
 {
 	size_t nul = 0, nul_even = 0, nul_odd = 0, ctl = 0;
 	for (size_t i = 0; i < len; i++) {
+		if ((i & 7) == 0 && i + 8 <= len && !ctl_in_word(u + i)) {
+			i += 7;
+			continue;
+		}
 		if (u[i] == 0) {
 			nul++;
 			if (i & 1)
@@ -199,16 +211,16 @@ static cr_err conv_utf8(const unsigned char *u, size_t len, size_t start, cn_tb 
 {
 	cr_err e = cn_tb_reserve(out, len - start);
 	for (size_t i = start; i < len && !e;) {
-		size_t j = i;
-		while (j < len && u[j] >= 0x20 && u[j] < 0x7F)
-			j++;
+		size_t j = i + cn_ascii_run((const char *)u + i, len - i);
 		if (j > i) {
 			e = cn_tb_reserve(out, j - i);
 			if (e)
 				break;
 			memcpy(out->s + out->len, u + i, j - i);
+			uint32_t *m = out->map + out->len;
 			for (size_t k = i; k < j; k++)
-				out->map[out->len++] = (uint32_t)k;
+				m[k - i] = (uint32_t)k;
+			out->len += j - i;
 			out->s[out->len] = 0;
 			i = j;
 			continue;

@@ -416,10 +416,16 @@ int cn_html_sniff(const char *s, size_t len)
 	    (s[i + 1] == '!' || ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z')))
 		return 1;
 	static const char *const marks[] = {"<p>", "<p ", "<br", "<div", "</p>", "</a>", "<html", "<body"};
+	unsigned seen = 0; /* bit k: marks[k] occurs */
 	int hits = 0;
-	for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
-		if (memmem(s, n, marks[k], strlen(marks[k])))
-			hits++;
+	for (const char *p = s; (p = memchr(p, '<', n - (size_t)(p - s))) != NULL; p++)
+		for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+			size_t ml = strlen(marks[k]);
+			if (!(seen >> k & 1) && (size_t)(p - s) + ml <= n && memcmp(p, marks[k], ml) == 0) {
+				seen |= 1u << k;
+				hits++;
+			}
+		}
 	return hits >= 2;
 }
 

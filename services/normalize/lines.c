@@ -239,13 +239,28 @@ static void add_meta(cr_buf *m, const char *p, size_t n)
 	cr_buf_append(m, p, n);
 }
 
+/* Code points in s[0..n): bytes that are not UTF-8 continuation bytes
+ * (10xxxxxx), counted 8 at a time (one 0/1 per byte, summed into the top
+ * byte by the multiplication). */
+static unsigned code_points(const char *s, size_t n)
+{
+	size_t k = 0, cont = 0;
+	for (; k + 8 <= n; k += 8) {
+		uint64_t w = cn_word(s + k);
+		cont += (size_t)((((w & ~(w << 1) & CN_HIGHS) >> 7) * CN_ONES) >> 56);
+	}
+	for (; k < n; k++)
+		cont += ((unsigned char)s[k] & 0xC0) == 0x80;
+	return (unsigned)(n - cont);
+}
+
 /* Split into trimmed lines, dropping boilerplate; fills d->v. */
 static cr_err collect(doc *d, cr_buf *meta)
 {
 	const char *s = d->in->s;
 	size_t len = d->in->len, cap = 1, kept = 0;
-	for (size_t i = 0; i < len; i++)
-		cap += s[i] == '\n';
+	for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - s))) != NULL; p++)
+		cap++;
 	d->v = malloc(cap * sizeof *d->v);
 	if (!d->v)
 		return CR_ENOMEM;
@@ -274,9 +289,7 @@ static cr_err collect(doc *d, cr_buf *meta)
 		ln *l = &d->v[d->n++];
 		l->a = a;
 		l->b = b;
-		l->cps = 0;
-		for (size_t k = a; k < b; k++)
-			l->cps += ((unsigned char)s[k] & 0xC0) != 0x80;
+		l->cps = code_points(s + a, b - a);
 		l->blank_before = blank && d->n > 1;
 		l->hard_before = blank >= 2 && d->n > 1;
 		blank = 0;
@@ -285,13 +298,23 @@ static cr_err collect(doc *d, cr_buf *meta)
 	return CR_OK;
 }
 
+/* Offset of the second space of the first "  " in s[i..b), or b. */
+static size_t double_space(const char *s, size_t i, size_t b)
+{
+	for (const char *p; i + 1 < b && (p = memchr(s + i, ' ', b - i - 1)) != NULL;) {
+		i = (size_t)(p - s) + 1;
+		if (s[i] == ' ')
+			return i;
+	}
+	return b;
+}
+
+/* The line with runs of spaces squeezed to one (the line is trimmed). */
 static void copy_line(const cn_tb *in, const ln *l, cn_tb *out)
 {
 	size_t i = l->a;
 	while (i < l->b) {
-		size_t j = i;
-		while (j < l->b && !(in->s[j] == ' ' && j > l->a && in->s[j - 1] == ' '))
-			j++;
+		size_t j = double_space(in->s, i, l->b);
 		cn_tb_copy(out, in->s + i, in->map + i, j - i);
 		while (j < l->b && in->s[j] == ' ')
 			j++;

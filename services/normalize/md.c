@@ -321,14 +321,28 @@ static int bol_marks(const char *s, size_t i, size_t n)
 	return 0;
 }
 
+/* Only line starts, ']' and '*' can score; hits only grow, so the bytes
+ * between them are skipped. */
+static size_t next_md_byte(const char *s, size_t i, size_t n)
+{
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = cn_word(s + i);
+		if (cn_has_byte(w, '\n') || cn_has_byte(w, ']') || cn_has_byte(w, '*'))
+			break;
+	}
+	while (i < n && s[i] != '\n' && s[i] != ']' && s[i] != '*')
+		i++;
+	return i;
+}
+
 int cn_md_sniff(const char *s, size_t len)
 {
 	size_t n = len < 4096 ? len : 4096;
-	int hits = 0;
-	for (size_t i = 0; i < n && hits < 3; i++) {
-		if (i == 0 || s[i - 1] == '\n')
-			hits += bol_marks(s, i, n);
-		if (s[i] == ']' && i + 1 < n && (s[i + 1] == '(' || s[i + 1] == '['))
+	int hits = n ? bol_marks(s, 0, n) : 0;
+	for (size_t i = 0; (i = next_md_byte(s, i, n)) < n && hits < 3; i++) {
+		if (s[i] == '\n' && i + 1 < n)
+			hits += bol_marks(s, i + 1, n);
+		else if (s[i] == ']' && i + 1 < n && (s[i + 1] == '(' || s[i + 1] == '['))
 			hits += 2;
 		else if (s[i] == '*' && i + 1 < n && s[i + 1] == '*')
 			hits++;

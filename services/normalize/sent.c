@@ -239,12 +239,40 @@ static size_t cut_point(const char *s, size_t start, size_t i)
 	return k > start ? k : i;
 }
 
+/* Bytes that can open a quotation or end a sentence: '"', the lead byte
+ * of U+00AB, ". ! ?", and the lead bytes of the wide stops. Everything
+ * else is skipped without a look (a quotation that closed in the skipped
+ * stretch is noticed at the next byte looked at: i > qend still holds). */
+static int looked_at(unsigned char c)
+{
+	return c == '"' || c == '.' || c == '!' || c == '?' || c == 0xC2 || c >= 0xD8;
+}
+
+/* The first i from `i` that needs a look, stopping at `lim`. Words of 8
+ * ASCII bytes without any of '"', '.', '!', '?' are skipped whole. */
+static size_t skip_plain(const char *s, size_t i, size_t lim)
+{
+	for (; i + 8 <= lim; i += 8) {
+		uint64_t w = cn_word(s + i);
+		if ((w & CN_HIGHS) || cn_has_byte(w, '"') || cn_has_byte(w, '.') || cn_has_byte(w, '!') ||
+		    cn_has_byte(w, '?'))
+			break;
+	}
+	while (i < lim && !looked_at((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
 static int split_para(sp *x, size_t a)
 {
 	const char *s = x->s;
 	size_t start = a;
 	x->qend = x->noq = 0;
 	for (size_t i = a; i < x->len; i++) {
+		/* an over-long sentence is cut at start + CN_SENT_MAX */
+		size_t lim = start + CN_SENT_MAX < x->len ? start + CN_SENT_MAX : x->len;
+		if ((i = skip_plain(s, i, lim)) >= x->len)
+			break;
 		if (x->qend && i > x->qend)
 			x->qend = 0;
 		if (!x->qend && i >= x->noq && (s[i] == '"' || is_guillemet_open(s, x->len, i))) {
@@ -271,16 +299,27 @@ static int split_para(sp *x, size_t a)
 	return push(x, start, x->len);
 }
 
+/* Offset of the next "\n\n" from a, or len. */
+static size_t para_end(const char *s, size_t a, size_t len)
+{
+	for (const char *p; a + 1 < len && (p = memchr(s + a, '\n', len - a - 1)) != NULL;) {
+		a = (size_t)(p - s);
+		if (s[a + 1] == '\n')
+			return a;
+		a++;
+	}
+	return len;
+}
+
 cr_err cn_sent_split(const char *text, size_t len, cn_sentence **out, size_t *n)
 {
 	sp x = {.s = text};
 	int rc = 0;
 	for (size_t a = 0; a < len && !rc;) {
-		const char *p = memmem(text + a, len - a, "\n\n", 2);
-		size_t b = p ? (size_t)(p - text) : len;
+		size_t b = para_end(text, a, len);
 		x.len = b;
 		rc = split_para(&x, a);
-		a = p ? b + 2 : len;
+		a = b < len ? b + 2 : len;
 	}
 	if (rc) {
 		free(x.v);

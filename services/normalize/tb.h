@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "common/err.h"
 
 typedef struct cn_tb {
@@ -64,6 +65,48 @@ static inline size_t cn_utf8_dec(const char *p, size_t n, uint32_t *cp)
 	*cp = ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
 	      ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
 	return 4;
+}
+
+#define CN_ONES 0x0101010101010101u
+#define CN_HIGHS 0x8080808080808080u
+
+/* The 8 bytes at p as one word (any alignment). */
+static inline uint64_t cn_word(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Non-zero when some byte of w equals c (exact: no false answers). */
+static inline uint64_t cn_has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (c * CN_ONES);
+	return (x - CN_ONES) & ~x & CN_HIGHS;
+}
+
+/* Length of the run at s (n bytes available) of printable ASCII and '\n',
+ * the bytes that the passes copy unchanged. Eight bytes per step: a word
+ * with no byte below 0x20 or from 0x7F up is all printable. */
+static inline size_t cn_ascii_run(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (;;) {
+		if (i + 8 <= n) {
+			uint64_t w = cn_word(s + i);
+			if (!((((w - 0x20 * CN_ONES) & ~w) | w | (w + CN_ONES)) & CN_HIGHS)) {
+				i += 8;
+				continue;
+			}
+		}
+		for (size_t end = i + 8 < n ? i + 8 : n; i < end; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (!((c >= 0x20 && c < 0x7F) || c == '\n'))
+				return i;
+		}
+		if (i >= n)
+			return n;
+	}
 }
 
 /* Encode cp as UTF-8 into b (4 bytes); returns the length. */

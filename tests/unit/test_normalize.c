@@ -548,6 +548,49 @@ static void test_long_sentence_cut(void)
 	free(in);
 }
 
+/* Sniffing looks at every '<' (HTML needs two distinct tags) and at line
+ * starts, ']' and '*' (Markdown needs a score of 3), wherever they are. */
+static void test_sniffing(void)
+{
+	char buf[3000];
+	cn_doc d;
+	size_t n = 0;
+	while (n < 1500)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "If a < b and b > c then a < c. ");
+	size_t plain_len = n;
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "<p>Tail text.</p>");
+	T_EQ_INT(run(buf, plain_len, NULL, NULL, &d), CR_OK);
+	T_EQ_STR(d.content_type, "text/plain");
+	cn_doc_fini(&d);
+	T_EQ_INT(run(buf, n, NULL, NULL, &d), CR_OK);
+	T_EQ_STR(d.content_type, "text/html");
+	cn_doc_fini(&d);
+	n = plain_len;
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "\n# Heading\n\nSome **bold** words here.");
+	T_EQ_INT(run(buf, n, NULL, NULL, &d), CR_OK);
+	T_EQ_STR(d.content_type, "text/markdown");
+	cn_doc_fini(&d);
+}
+
+/* Quotations that close far from any full stop, and stops right after
+ * long stretches of plain words. */
+static void test_sentences_long_stretches(void)
+{
+	char buf[2400];
+	size_t n = 0;
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "He said \"");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "words and more words ");
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "end\" and left. Then \u00ab oui. Non \u00bb fin. Last one.");
+	cn_doc d;
+	T_EQ_INT(run(buf, n, NULL, NULL, &d), CR_OK);
+	T_EQ_INT(d.nsents, 3);
+	T_OK(strncmp(sent(&d, 0), "He said \"words", 14) == 0);
+	T_EQ_STR(sent(&d, 1), "Then \u00ab oui. Non \u00bb fin.");
+	T_EQ_STR(sent(&d, 2), "Last one.");
+	cn_doc_fini(&d);
+}
+
 int main(void)
 {
 	T_RUN(test_html_page);
@@ -575,5 +618,7 @@ int main(void)
 	T_RUN(test_bad_input);
 	T_RUN(test_short_text_language);
 	T_RUN(test_long_sentence_cut);
+	T_RUN(test_sniffing);
+	T_RUN(test_sentences_long_stretches);
 	return t_done();
 }
