@@ -46,11 +46,6 @@ int cx_parse_published(const char *s, int *y, int *m, int *dd)
 	return 0;
 }
 
-static int is(const cx_doc *d, int i, const char *w)
-{
-	return cx_is_word(d, i) && !strcmp(cx_fold(d, i), w);
-}
-
 static int punct(const cx_doc *d, int i, char c)
 {
 	return i >= 0 && i < d->ntok && (d->toks[i].flags & TK_PUNCT) && d->toks[i].p == c;
@@ -134,7 +129,7 @@ static int day_first(cx_doc *d, int j, cx_date *x)
 	int d1 = day_num(d, j), d2 = 0, k = j + 1;
 	if (!d1)
 		return -1;
-	if ((is(d, k, "et") || is(d, k, "and") || is(d, k, "au") || is(d, k, "to") || punct(d, k, '-')) &&
+	if ((cx_is(d, k, "et") || cx_is(d, k, "and") || cx_is(d, k, "au") || cx_is(d, k, "to") || punct(d, k, '-')) &&
 	    day_num(d, k + 1)) {
 		d2 = day_num(d, k + 1);
 		k += 2;
@@ -142,7 +137,7 @@ static int day_first(cx_doc *d, int j, cx_date *x)
 		d2 = day_num(d, k);
 		k++;
 	}
-	if (is(d, k, "of"))
+	if (cx_is(d, k, "of"))
 		k++;
 	int m = cal(d, k, C_MONTH);
 	if (m < 1)
@@ -150,7 +145,7 @@ static int day_first(cx_doc *d, int j, cx_date *x)
 	k++;
 	/* "30 juin au 2 juillet 2024" */
 	int m2 = m;
-	if (!d2 && (is(d, k, "au") || is(d, k, "to") || punct(d, k, '-')) && day_num(d, k + 1) &&
+	if (!d2 && (cx_is(d, k, "au") || cx_is(d, k, "to") || punct(d, k, '-')) && day_num(d, k + 1) &&
 	    cal(d, k + 2, C_MONTH) > 0) {
 		d2 = day_num(d, k + 1);
 		m2 = cal(d, k + 2, C_MONTH);
@@ -181,7 +176,7 @@ static int month_first(cx_doc *d, int j, cx_date *x)
 	int dd = day_num(d, k), d2 = 0;
 	if (dd && !year_num(d, k)) {
 		k++;
-		if ((punct(d, k, '-') || is(d, k, "to")) && day_num(d, k + 1))
+		if ((punct(d, k, '-') || cx_is(d, k, "to")) && day_num(d, k + 1))
 			d2 = day_num(d, k + 1), k += 2;
 		else if (cx_is_word(d, k) && (d->toks[k].flags & TK_HYPH) && day_num(d, k))
 			d2 = day_num(d, k), k++;
@@ -198,9 +193,9 @@ static int month_first(cx_doc *d, int j, cx_date *x)
 		k++;
 	if (!y && !dd && !rel) {
 		/* a bare month needs a preposition before it: "en mars", "in March", "mois de mars" */
-		if (!(is(d, j - 1, "en") || is(d, j - 1, "in") || is(d, j - 1, "de") || is(d, j - 1, "d") ||
-		      is(d, j - 1, "since") || is(d, j - 1, "depuis") || is(d, j - 1, "early") || is(d, j - 1, "late") ||
-		      is(d, j - 1, "mid") || is(d, j - 1, "debut") || is(d, j - 1, "fin")))
+		static const char *const before[] = {"en", "in", "de", "d", "since", "depuis", "early", "late",
+		                                     "mid", "debut", "fin", NULL};
+		if (!cx_is_any(d, j - 1, before))
 			return -1;
 	}
 	if (!y)
@@ -313,7 +308,7 @@ static int parse_at(cx_doc *d, int i, cx_date *x)
 		j++;
 		if (punct(d, j, ','))
 			j++;
-		if (is(d, j, "the") || is(d, j, "le"))
+		if (cx_is(d, j, "the") || cx_is(d, j, "le"))
 			j++;
 	}
 	if ((k = day_first(d, j, x)) > 0 || (k = month_first(d, j, x)) > 0)
@@ -326,9 +321,8 @@ static int parse_at(cx_doc *d, int i, cx_date *x)
 		return i + 1;
 	}
 	int y = year_num(d, i);
-	if (y && (is(d, i - 1, "en") || is(d, i - 1, "in") || is(d, i - 1, "depuis") || is(d, i - 1, "since") ||
-	          is(d, i - 1, "annee") || is(d, i - 1, "year") || is(d, i - 1, "of") || is(d, i - 1, "de") ||
-	          is(d, i - 1, "an") || punct(d, i - 1, ','))) {
+	static const char *const before[] = {"en", "in", "depuis", "since", "annee", "year", "of", "de", "an", NULL};
+	if (y && (cx_is_any(d, i - 1, before) || punct(d, i - 1, ','))) {
 		*x = (cx_date){.y = y};
 		return i + 1;
 	}
@@ -340,7 +334,7 @@ static int parse_at(cx_doc *d, int i, cx_date *x)
 static int dateline(const cx_doc *d, int b, int e)
 {
 	int words = 0;
-	for (int k = 0; k < b; k++)
+	for (int k = 0; k < b && words <= 8; k++)
 		words += cx_is_word(d, k);
 	if (words > 8 || d->toks[b].sent > 1)
 		return 0;
@@ -357,6 +351,9 @@ cr_err cx_find_dates(cx_doc *d)
 {
 	for (int i = 0; i < d->ntok; i++) {
 		if (!(d->toks[i].flags & TK_WORD) || (d->toks[i].flags & TK_SKIP))
+			continue;
+		/* every form starts with a number or a calendar word */
+		if (!(d->toks[i].flags & (TK_NUM | TK_ALNUM)) && !(d->toks[i].kinds & CX_CAL_KINDS))
 			continue;
 		cx_date x = {0};
 		int k = parse_at(d, i, &x);

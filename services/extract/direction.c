@@ -90,9 +90,8 @@ static int target(const cx_doc *d, int k)
 {
 	static const char *const w[] = {"contre", "against", "devant", "outside", "anti", "on", "sur", "into", NULL};
 	for (int j = k - 1; j >= 0 && j >= k - 7; j--)
-		for (int i = 0; w[i]; i++)
-			if (cx_is(d, j, w[i]))
-				return 1;
+		if (cx_is_any(d, j, w))
+			return 1;
 	return 0;
 }
 

@@ -33,6 +33,12 @@ typedef struct cx_tok {
 	uint16_t flen;
 	uint16_t flags;
 	int sent;
+	/* the word's lexicon entries, looked up once (cx_lexicon_tag): rules ask
+	 * about the same token many times */
+	int lex;            /* first value of the folded word, -1 */
+	int trig;           /* first trigger pattern whose first word may be this one, -1 (and for numbers) */
+	uint32_t kinds;     /* cx_kind_bit of its word and calendar values in the document's language */
+	uint8_t lexpre;     /* longer lexicon keys start with this word */
 	char p;             /* punctuation: ASCII stand-in ('"' for guillemets, '-' for dashes) */
 } cx_tok;
 
@@ -146,11 +152,19 @@ typedef struct cx_doc {
 	cx_person *persons;
 	int nperson, capperson;
 	int *tok_person;      /* per token: person index, or -1 */
+	/* per token: cx_clause_start memoized, -1 until asked; valid because
+	 * what it reads (mentions, persons) is final when the event rules, its
+	 * only callers, run */
+	int *clause_at;
 	cx_ev *evs;
 	int nev, capev;
 	const char *top[2];   /* the two most mentioned states */
 	int top_n[2];         /* their mention counts */
 	int last_ev, last_ev_sent; /* the event most recently emitted or merged */
+	/* context tags of sentence ctx_sent (-1: none yet): the same for every
+	 * event of the sentence */
+	int ctx_sent, nctx_tags;
+	const char *ctx_tags[6];
 	const uint32_t *sb;   /* the caller's sentence bounds (cx_input), for Event.sentence */
 	size_t nsb;
 } cx_doc;
@@ -173,17 +187,42 @@ const char *cx_state_name(const cx_lexicon *l, const char *code, int lang);
  * the value index and sets *end, or -1. */
 int cx_lexicon_match(const cx_lexicon *l, const cx_doc *d, int i, int lim,
                      int (*want)(const cx_val *v, const cx_doc *d, int i), int *end);
-/* Is the single token i a word of class (G_WORD or G_CAL) and kind? Returns the value or NULL. */
-const cx_val *cx_word(const cx_doc *d, int i, int cls, int kind);
-/* Trigger patterns whose first token may match token i: first index, -1. */
-int cx_trig_first(const cx_lexicon *l, const char *fold, size_t n);
+/* Fill lex, lexpre, trig and kinds of every word token of d (d->lang set). */
+void cx_lexicon_tag(const cx_lexicon *l, cx_doc *d);
+/* First value of class cls and kind in the chain from value v, in language
+ * lang (0: any), or NULL. */
+const cx_val *cx_lexicon_pick(const cx_lexicon *l, int v, int cls, int kind, int lang);
 const cx_trig *cx_trig_get(const cx_lexicon *l, int i);
 
 /* lex.c */
 cr_err cx_tokenize(cx_doc *d);
 /* Fold a UTF-8 string the way tokens are folded, words joined by one space. */
 size_t cx_fold_phrase(const char *s, char *out, size_t cap);
-int cx_is_word(const cx_doc *d, int i);
+static inline int cx_is_word(const cx_doc *d, int i)
+{
+	return (unsigned)i < (unsigned)d->ntok && (d->toks[i].flags & TK_WORD); /* 0 <= i < ntok */
+}
+
+/* A (class, kind) of the function-word and calendar tables as one bit of
+ * cx_tok.kinds; every bit for other classes (no quick answer for them). */
+static inline uint32_t cx_kind_bit(int cls, int kind)
+{
+	if (cls == G_WORD && kind >= 1 && kind <= 16)
+		return 1u << (kind - 1);
+	if (cls == G_CAL && kind >= 1 && kind <= 8)
+		return 1u << (16 + kind - 1);
+	return ~0u;
+}
+
+#define CX_CAL_KINDS 0xff0000u  /* the cx_kind_bit of every G_CAL kind */
+
+/* Is the single token i a word of class (G_WORD or G_CAL) and kind? Returns the value or NULL. */
+static inline const cx_val *cx_word(const cx_doc *d, int i, int cls, int kind)
+{
+	if (!cx_is_word(d, i) || !(d->toks[i].kinds & cx_kind_bit(cls, kind)))
+		return NULL;
+	return cx_lexicon_pick(d->eng->lex, d->toks[i].lex, cls, kind, d->lang);
+}
 
 /* dates.c */
 cr_err cx_find_dates(cx_doc *d);
@@ -276,10 +315,38 @@ int cx_first_date(const cx_doc *d, int s);
 /* helpers shared by modules */
 cr_err cx_grow(void **p, int *cap, int need, size_t elem);
 
-/* token i is the folded word w / a function word of that kind */
+/* snprintf(dst, cap, "%s", src) without the formatting machinery (hot in
+ * party lists and event keys): copies what fits, always terminates
+ * (cap > 0), returns strlen(src). */
+static inline size_t cx_strlcpy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src), k = n < cap ? n : cap - 1;
+	memmove(dst, src, k);
+	dst[k] = 0;
+	return n;
+}
+
+/* strcmp(a, b) == 0; most words the rules test differ in the first byte,
+ * and the rules test many: no call for those. */
+static inline int cx_streq(const char *a, const char *b)
+{
+	return a[0] == b[0] && !strcmp(a, b);
+}
+
+/* token i is the folded word w / one of the list / a function word of that kind */
 static inline int cx_is(const cx_doc *d, int i, const char *w)
 {
-	return cx_is_word(d, i) && !strcmp(cx_fold(d, i), w);
+	return cx_is_word(d, i) && cx_streq(cx_fold(d, i), w);
+}
+
+static inline int cx_is_any(const cx_doc *d, int i, const char *const *list)
+{
+	if (!cx_is_word(d, i))
+		return 0;
+	for (const char *f = cx_fold(d, i); *list; list++)
+		if (cx_streq(f, *list))
+			return 1;
+	return 0;
 }
 
 static inline int cx_wordk(const cx_doc *d, int i, int kind)

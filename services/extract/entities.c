@@ -68,7 +68,7 @@ static int locative(const cx_doc *d, int i)
 		                                      "aeroport", "airport", NULL};
 		int ok = d->tok_ment[k] >= 0 && d->ments[d->tok_ment[k]].kind == K_ADJ;
 		for (int w = 0; through[w] && !ok; w++)
-			ok = !strcmp(f, through[w]);
+			ok = cx_streq(f, through[w]);
 		if (!ok)
 			return 0;
 	}

@@ -13,8 +13,11 @@ typedef cx_party party;
 
 int cx_cooperative(const char *type)
 {
-	return !strcmp(type, "CONSULT") || !strcmp(type, "SUPPORT") || !strcmp(type, "COOPERATE") ||
-	       !strcmp(type, "AID") || !strcmp(type, "RETREAT") || !strcmp(type, "CONCEDE") || !strcmp(type, "AGREE");
+	static const char *const coop[] = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE", "AGREE", NULL};
+	for (int i = 0; coop[i]; i++)
+		if (cx_streq(type, coop[i]))
+			return 1;
+	return 0;
 }
 
 int cx_is_state(const char *c)
@@ -25,7 +28,7 @@ int cx_is_state(const char *c)
 int cx_has(char (*list)[24], int n, const char *c)
 {
 	for (int i = 0; i < n; i++)
-		if (!strcmp(list[i], c))
+		if (cx_streq(list[i], c))
 			return 1;
 	return 0;
 }
@@ -33,7 +36,7 @@ int cx_has(char (*list)[24], int n, const char *c)
 void cx_put(char (*list)[24], int *n, const char *c)
 {
 	if (c && *n < CX_MAX_PARTY && !cx_has(list, *n, c))
-		snprintf(list[(*n)++], 24, "%s", c);
+		cx_strlcpy(list[(*n)++], 24, c);
 }
 
 static int cmpstr(const void *a, const void *b)
@@ -52,10 +55,12 @@ static void make_key(cx_ev *ev)
 		if (cx_is_state(ev->recip[i]))
 			c[n++] = ev->recip[i];
 	qsort(c, (size_t)n, sizeof *c, cmpstr);
-	size_t o = (size_t)snprintf(ev->key, sizeof ev->key, "%s", ev->type);
+	size_t o = cx_strlcpy(ev->key, sizeof ev->key, ev->type);
 	for (int i = 0; i < n && o + 5 < sizeof ev->key; i++)
-		if (!i || strcmp(c[i], c[i - 1]))
-			o += (size_t)snprintf(ev->key + o, sizeof ev->key - o, " %s", c[i]);
+		if (!i || strcmp(c[i], c[i - 1])) {
+			ev->key[o] = ' ';
+			o += 1 + cx_strlcpy(ev->key + o + 1, sizeof ev->key - o - 1, c[i]);
+		}
 }
 
 int cx_nstates(const cx_ev *ev)
@@ -130,8 +135,14 @@ cr_err cx_emit(cx_doc *d, cx_ev *ev)
 	return CR_OK;
 }
 
-static void context_tags(const cx_doc *d, int s, cx_ev *ev)
+static void context_tags(cx_doc *d, int s, cx_ev *ev)
 {
+	if (ev->nctx == 0 && d->ctx_sent == s) {
+		memcpy(ev->ctx, d->ctx_tags, sizeof ev->ctx[0] * (size_t)d->nctx_tags);
+		ev->nctx = d->nctx_tags;
+		return;
+	}
+	int fresh = ev->nctx == 0;
 	for (int k = d->sents[s].tb; k < d->sents[s].te && ev->nctx < 6; k++) {
 		const cx_trig *t;
 		if (cx_trigger_at(d, k, d->sents[s].te, 1, &t) < 0)
@@ -141,6 +152,11 @@ static void context_tags(const cx_doc *d, int s, cx_ev *ev)
 			dup |= !strcmp(ev->ctx[i], t->type);
 		if (!dup)
 			ev->ctx[ev->nctx++] = t->type;
+	}
+	if (fresh) {
+		d->ctx_sent = s;
+		d->nctx_tags = ev->nctx;
+		memcpy(d->ctx_tags, ev->ctx, sizeof ev->ctx[0] * (size_t)ev->nctx);
 	}
 }
 
@@ -221,6 +237,7 @@ cr_err cx_find_events(cx_doc *d)
 	const char *focal = d->top[0];
 	party p[MAXP];
 	d->last_ev = -1;
+	d->ctx_sent = -1;
 	cx_hit hits[32];
 	for (int s = 0; s < d->nsent; s++) {
 		int nh = cx_subhead(d, s) ? 0 : cx_find_triggers(d, s, hits, 32), nev_before = d->nev;

@@ -43,6 +43,7 @@ static void doc_fini(cx_doc *d)
 	free(d->dates);
 	free(d->persons);
 	free(d->tok_person);
+	free(d->clause_at);
 	free(d->evs);
 }
 
@@ -57,7 +58,7 @@ static void rank_states(cx_doc *d)
 		if ((x->cls != G_COUNTRY && x->cls != G_PLACE) || !x->code)
 			continue;
 		int i = 0;
-		while (i < n && strcmp(code[i], x->code))
+		while (i < n && !cx_streq(code[i], x->code))
 			i++;
 		if (i == n && n < 256)
 			code[n] = x->code, cnt[n++] = 0;
@@ -88,10 +89,11 @@ static cr_err analyse(cx_doc *d)
 		return e;
 	d->tok_ment = malloc(sizeof(int) * (size_t)(d->ntok + 1));
 	d->tok_person = malloc(sizeof(int) * (size_t)(d->ntok + 1));
-	if (!d->tok_ment || !d->tok_person)
+	d->clause_at = malloc(sizeof(int) * (size_t)(d->ntok + 1));
+	if (!d->tok_ment || !d->tok_person || !d->clause_at)
 		return CR_ENOMEM;
 	for (int i = 0; i < d->ntok; i++)
-		d->tok_ment[i] = d->tok_person[i] = -1;
+		d->tok_ment[i] = d->tok_person[i] = d->clause_at[i] = -1;
 	if ((e = cx_find_gazetteer(d)) || (e = cx_find_dates(d)) || (e = cx_find_persons(d)))
 		return e;
 	rank_states(d);

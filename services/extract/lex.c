@@ -1,7 +1,7 @@
 /* Tokenizer: UTF-8 text -> words and punctuation with folded forms (case
- * folded, accents stripped, ligatures expanded, via utf8proc), hyphen and
- * apostrophe joins, boilerplate lines and sentence boundaries. */
-#include <ctype.h>
+ * folded, accents stripped, ligatures expanded, via utf8proc; ASCII runs
+ * directly), hyphen and apostrophe joins, boilerplate lines and sentence
+ * boundaries. */
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -23,10 +23,16 @@ cr_err cx_grow(void **p, int *cap, int need, size_t elem)
 	return CR_OK;
 }
 
+/* ASCII classes as the C locale's ctype has them, without its calls: most
+ * of the text is ASCII and the tokenizer looks at every byte. */
+static int ascii_digit(int32_t c) { return c >= '0' && c <= '9'; }
+static int ascii_upper(int32_t c) { return c >= 'A' && c <= 'Z'; }
+static int ascii_alpha(int32_t c) { return ascii_upper(c) || (c >= 'a' && c <= 'z'); }
+
 static size_t fold_cp(int32_t cp, char *out)
 {
 	if (cp < 128) {
-		out[0] = (char)tolower(cp);
+		out[0] = (char)(ascii_upper(cp) ? cp + 32 : cp);
 		return 1;
 	}
 	if (cp == 0x153 || cp == 0x152) {
@@ -50,7 +56,7 @@ static size_t fold_cp(int32_t cp, char *out)
 static int is_wordcp(int32_t cp)
 {
 	if (cp < 128)
-		return isalnum(cp);
+		return cp >= 0 && (ascii_digit(cp) || ascii_alpha(cp));
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
 	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
@@ -79,6 +85,10 @@ static char punct_char(int32_t cp)
 
 static int32_t cp_at(const char *s, size_t len, size_t i, int *w)
 {
+	if ((unsigned char)s[i] < 0x80) {
+		*w = 1;
+		return (unsigned char)s[i];
+	}
 	utf8proc_int32_t cp = -1;
 	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
 	if (n <= 0) {
@@ -91,10 +101,55 @@ static int32_t cp_at(const char *s, size_t len, size_t i, int *w)
 
 static cr_err push_tok(cx_doc *d, const cx_tok *t)
 {
-	if (cx_grow((void **)&d->toks, &d->captok, d->ntok + 1, sizeof *d->toks))
+	if (d->ntok >= d->captok && cx_grow((void **)&d->toks, &d->captok, d->ntok + 1, sizeof *d->toks))
 		return CR_ENOMEM;
 	d->toks[d->ntok++] = *t;
 	return CR_OK;
+}
+
+/* Counts of a word's characters, for its flags. */
+typedef struct word_count {
+	int letters, uppers, digits;
+} word_count;
+
+static void count_cp(int32_t cp, int first, word_count *c, cx_tok *t)
+{
+	if (cp < 128 ? ascii_digit(cp) : utf8proc_category(cp) == UTF8PROC_CATEGORY_ND) {
+		c->digits++;
+	} else if (cp < 128 ? ascii_alpha(cp) : utf8proc_category(cp) != UTF8PROC_CATEGORY_MN) {
+		int up = (cp < 128 ? ascii_upper(cp) : utf8proc_isupper(cp)) ? 1 : 0;
+		c->letters++;
+		c->uppers += up;
+		if (first && up)
+			t->flags |= TK_CAP;
+	}
+}
+
+/* The ASCII letters and digits from i, folded and counted as count_cp and
+ * fold_cp would: the common case, without decoding code points. Returns
+ * where the run stops. */
+static size_t ascii_run(cx_doc *d, size_t i, word_count *c, cx_tok *t)
+{
+	char *out = d->fold + d->foldlen;
+	for (; i < d->len; i++) {
+		unsigned char ch = (unsigned char)d->text[i];
+		if (ch >= 'a' && ch <= 'z') {
+			c->letters++;
+		} else if (ch >= 'A' && ch <= 'Z') {
+			if (i == t->b)
+				t->flags |= TK_CAP;
+			c->letters++;
+			c->uppers++;
+			ch = (unsigned char)(ch + 32);
+		} else if (ch >= '0' && ch <= '9') {
+			c->digits++;
+		} else {
+			break;
+		}
+		*out++ = (char)ch;
+	}
+	d->foldlen = (size_t)(out - d->fold);
+	return i;
 }
 
 /* Read one word starting at i; fills the token and its folded form. */
@@ -102,7 +157,8 @@ static cr_err read_word(cx_doc *d, size_t *pi, uint16_t flags)
 {
 	size_t i = *pi;
 	cx_tok t = {.b = (uint32_t)i, .flags = (uint16_t)(flags | TK_WORD), .sent = 0};
-	int letters = 0, uppers = 0, digits = 0, first = 1, w;
+	word_count c = {0, 0, 0};
+	int w;
 	if (d->foldlen + (d->len - i) * 3 + 8 > d->foldcap) {
 		size_t nc = d->foldcap * 2 + (d->len - i) * 3 + 64;
 		char *q = realloc(d->fold, nc);
@@ -112,20 +168,11 @@ static cr_err read_word(cx_doc *d, size_t *pi, uint16_t flags)
 		d->foldcap = nc;
 	}
 	t.f = (uint32_t)d->foldlen;
-	while (i < d->len) {
+	while ((i = ascii_run(d, i, &c, &t)) < d->len) {
 		int32_t cp = cp_at(d->text, d->len, i, &w);
 		if (cp < 0 || !is_wordcp(cp))
 			break;
-		if (cp < 128 ? isdigit(cp) : utf8proc_category(cp) == UTF8PROC_CATEGORY_ND) {
-			digits++;
-		} else if (cp < 128 ? isalpha(cp) : utf8proc_category(cp) != UTF8PROC_CATEGORY_MN) {
-			letters++;
-			int up = (cp < 128 ? isupper(cp) : utf8proc_isupper(cp)) ? 1 : 0;
-			uppers += up;
-			if (first && up)
-				t.flags |= TK_CAP;
-		}
-		first = 0;
+		count_cp(cp, i == t.b, &c, &t);
 		d->foldlen += fold_cp(cp, d->fold + d->foldlen);
 		i += (size_t)w;
 	}
@@ -133,11 +180,11 @@ static cr_err read_word(cx_doc *d, size_t *pi, uint16_t flags)
 	t.e = (uint32_t)i;
 	size_t fl = d->foldlen - 1 - t.f;
 	t.flen = (uint16_t)(fl > 65535 ? 65535 : fl);
-	if (letters >= 2 && uppers == letters)
+	if (c.letters >= 2 && c.uppers == c.letters)
 		t.flags |= TK_UPPER;
-	if (digits && !letters)
+	if (c.digits && !c.letters)
 		t.flags |= TK_NUM;
-	if (digits && letters && isdigit((unsigned char)d->text[t.b]))
+	if (c.digits && c.letters && ascii_digit((unsigned char)d->text[t.b]))
 		t.flags |= TK_ALNUM;
 	*pi = i;
 	return push_tok(d, &t);
@@ -156,7 +203,7 @@ static cr_err scan(cx_doc *d)
 			continue;
 		}
 		if (cp < 0 || cp == ' ' || cp == '\t' || cp == '\r' || cp == 0xA0 || cp == 0x202F ||
-		    utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x200B) {
+		    (cp >= 128 && utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS) || cp == 0x200B) {
 			pend &= (uint16_t)~TK_HYPH;
 			i += (size_t)w;
 			continue;
@@ -199,11 +246,6 @@ static cr_err scan(cx_doc *d)
 	return CR_OK;
 }
 
-int cx_is_word(const cx_doc *d, int i)
-{
-	return i >= 0 && i < d->ntok && (d->toks[i].flags & TK_WORD);
-}
-
 static const char *const abbrevs[] = {
 	"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "pr", "prof", "st", "ste", "gen", "gal",
 	"col", "lt", "sgt", "capt", "cdt", "cmdt", "me", "mgr", "no", "vol", "jr", "sr", "av", "bd", "hon",
@@ -216,6 +258,8 @@ static int is_abbrev(const cx_doc *d, int i)
 	const char *f = cx_fold(d, i);
 	if (d->toks[i].flen == 1 && !(d->toks[i].flags & TK_NUM))
 		return 1;
+	if (d->toks[i].flen > 4) /* the longest abbreviation */
+		return 0;
 	for (int k = 0; abbrevs[k]; k++)
 		if (!strcmp(f, abbrevs[k]))
 			return 1;
@@ -312,6 +356,7 @@ cr_err cx_tokenize(cx_doc *d)
 	cr_err e = scan(d);
 	if (e)
 		return e;
+	cx_lexicon_tag(d->eng->lex, d);
 	mark_skip_lines(d);
 	return split_sentences(d);
 }

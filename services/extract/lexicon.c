@@ -2,7 +2,9 @@
  * calendar words, triggers) parsed once from the compiled-in TSV files into
  * a hash of folded phrases (with every leading sub-phrase marked, so that a
  * longest match stops as soon as no key can continue) and a trigger index
- * keyed by the first four folded bytes of a trigger's first word. */
+ * keyed by the first four folded bytes of a trigger's first word. Each word
+ * of a document is looked up once (cx_lexicon_tag): the rules then read its
+ * entries from the token instead of hashing it again. */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +62,16 @@ static size_t put_str(cx_lexicon *l, const char *s, size_t n)
 	return off;
 }
 
+/* The stored key s is exactly the n bytes of k (which holds no NUL); short
+ * keys make a loop cheaper than strncmp's call. */
+static int key_eq(const char *s, const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != k[i])
+			return 0;
+	return !s[n];
+}
+
 static slot *tab_find(const cx_lexicon *l, const tab *t, const char *k, size_t n, uint32_t h)
 {
 	if (!t->cap)
@@ -68,7 +80,7 @@ static slot *tab_find(const cx_lexicon *l, const tab *t, const char *k, size_t n
 		slot *s = &t->s[i];
 		if (!s->koff)
 			return s;
-		if (s->hash == h && !strncmp(l->strs + s->koff, k, n) && !l->strs[s->koff + n])
+		if (s->hash == h && key_eq(l->strs + s->koff, k, n))
 			return s;
 	}
 }
@@ -172,12 +184,17 @@ static int add_display(cx_lexicon *l, const char *code, const char *lang, const 
 const char *cx_state_name(const cx_lexicon *l, const char *code, int lang)
 {
 	char key[32];
+	size_t cl = strlen(code);
 	for (int pass = lang == 1 || lang == 2 ? 0 : 1; pass < 2; pass++) {
-		int n = pass ? snprintf(key, sizeof key, "=%s", code)
-		             : snprintf(key, sizeof key, "=%s/%s", code, lang == 1 ? "fr" : "en");
-		if (n <= 0 || (size_t)n >= sizeof key)
+		/* "=CODE/fr", then "=CODE" (put_display's keys) */
+		size_t n = pass ? cl + 1 : cl + 4;
+		if (n >= sizeof key)
 			return code;
-		slot *s = tab_find(l, &l->words, key, (size_t)n, hash(key, (size_t)n));
+		key[0] = '=';
+		memcpy(key + 1, code, cl);
+		if (!pass)
+			memcpy(key + 1 + cl, lang == 1 ? "/fr" : "/en", 3);
+		slot *s = tab_find(l, &l->words, key, n, hash(key, n));
 		if (s && s->koff && s->first >= 0)
 			return l->vals[s->first].text;
 	}
@@ -416,13 +433,6 @@ const cx_val *cx_lexicon_val(const cx_lexicon *l, int i)
 	return i >= 0 && i < l->nval ? &l->vals[i] : NULL;
 }
 
-int cx_trig_first(const cx_lexicon *l, const char *fold, size_t n)
-{
-	size_t k = n < 4 ? n : 4;
-	slot *s = tab_find(l, &l->trigs, fold, k, hash(fold, k));
-	return s && s->koff ? s->first : -1;
-}
-
 const cx_trig *cx_trig_get(const cx_lexicon *l, int i)
 {
 	return i >= 0 && i < l->ntrig ? &l->trig[i] : NULL;
@@ -465,14 +475,15 @@ int cx_lexicon_match(const cx_lexicon *l, const cx_doc *d, int i, int lim,
 		}
 		if (k > i && (t->flags & TK_NL))
 			break;
-		if (n + t->flen + 2 > sizeof key)
-			break;
+		if (n + t->flen + 2 > sizeof key || (!n && t->lex < 0 && !t->lexpre))
+			break; /* too long, or no key starts with the first word */
 		if (n)
 			key[n++] = ' ';
 		memcpy(key + n, cx_fold(d, k), t->flen);
 		n += t->flen;
-		int pre;
-		int v = cx_lexicon_find(l, key, n, &pre);
+		/* a one-word key was looked up at tokenization */
+		int pre = t->lexpre;
+		int v = n == t->flen ? t->lex : cx_lexicon_find(l, key, n, &pre);
 		for (int j = v; j >= 0; j = l->vals[j].next)
 			if ((!want || want(&l->vals[j], d, i)) && case_ok(&l->vals[j], d, i, k + 1)) {
 				best = j;
@@ -485,16 +496,38 @@ int cx_lexicon_match(const cx_lexicon *l, const cx_doc *d, int i, int lim,
 	return best;
 }
 
-const cx_val *cx_word(const cx_doc *d, int i, int cls, int kind)
+const cx_val *cx_lexicon_pick(const cx_lexicon *l, int v, int cls, int kind, int lang)
 {
-	if (!cx_is_word(d, i))
-		return NULL;
-	int pre;
-	int v = cx_lexicon_find(d->eng->lex, cx_fold(d, i), d->toks[i].flen, &pre);
-	for (; v >= 0; v = d->eng->lex->vals[v].next) {
-		const cx_val *x = &d->eng->lex->vals[v];
-		if (x->cls == cls && x->kind == kind && (!x->lang || !d->lang || x->lang == d->lang))
+	for (; v >= 0; v = l->vals[v].next) {
+		const cx_val *x = &l->vals[v];
+		if (x->cls == cls && x->kind == kind && (!x->lang || !lang || x->lang == lang))
 			return x;
 	}
 	return NULL;
+}
+
+void cx_lexicon_tag(const cx_lexicon *l, cx_doc *d)
+{
+	for (int i = 0; i < d->ntok; i++) {
+		cx_tok *t = &d->toks[i];
+		t->lex = t->trig = -1;
+		t->kinds = 0;
+		t->lexpre = 0;
+		if (!(t->flags & TK_WORD))
+			continue;
+		const char *f = cx_fold(d, i);
+		int pre;
+		t->lex = cx_lexicon_find(l, f, t->flen, &pre);
+		t->lexpre = (uint8_t)pre;
+		for (int v = t->lex; v >= 0; v = l->vals[v].next) {
+			const cx_val *x = &l->vals[v];
+			if ((x->cls == G_WORD || x->cls == G_CAL) && (!x->lang || !d->lang || x->lang == d->lang))
+				t->kinds |= cx_kind_bit(x->cls, x->kind);
+		}
+		if (t->flags & TK_NUM)
+			continue; /* no trigger starts with a number (cx_trigger_at) */
+		size_t k = t->flen < 4 ? t->flen : 4;
+		slot *s = tab_find(l, &l->trigs, f, k, hash(f, k));
+		t->trig = s && s->koff ? s->first : -1;
+	}
 }

@@ -97,6 +97,22 @@ static int company(const cx_doc *d, const cx_ment *m)
 	return cx_is(d, j, "de") || cx_is(d, j, "d") || cx_is(d, j, "du") || cx_is(d, j, "des") || cx_is(d, j, "of");
 }
 
+/* Is the party at token k, after the n parties p, in an agent phrase ("by",
+ * "par")? Asked only of tokens that make a party: most tokens do not. */
+static int agent_at(const cx_doc *d, int k, const cx_party *p, int n)
+{
+	int agent = k > 0 && (cx_wordk(d, k - 1, W_AGENT) || (k > 1 && cx_wordk(d, k - 2, W_AGENT)));
+	/* "by Saudi Arabia and the United States": the agent phrase covers its list */
+	if (!agent && n && p[n - 1].agent && cx_ment_at(d, p[n - 1].tok, 0)) {
+		int j = cx_ment_at(d, p[n - 1].tok, 0)->te;
+		while (j < k && (cx_is(d, j, "and") || cx_is(d, j, "et") || cx_is(d, j, "the") || cx_is(d, j, "le") ||
+		                 cx_is(d, j, "la") || cx_is(d, j, "l") || ((d->toks[j].flags & TK_PUNCT) && d->toks[j].p == ',')))
+			j++;
+		agent = j == k;
+	}
+	return agent;
+}
+
 int cx_collect(const cx_doc *d, int s, const char *focal, cx_party *p)
 {
 	int n = 0, has_state = 0;
@@ -105,19 +121,11 @@ int cx_collect(const cx_doc *d, int s, const char *focal, cx_party *p)
 	for (int k = d->sents[s].tb; k < d->sents[s].te; k++) {
 		if (d->toks[k].flags & TK_SKIP)
 			continue;
-		int agent = k > 0 && (cx_wordk(d, k - 1, W_AGENT) || (k > 1 && cx_wordk(d, k - 2, W_AGENT)));
-		/* "by Saudi Arabia and the United States": the agent phrase covers its list */
-		if (!agent && n && p[n - 1].agent && cx_ment_at(d, p[n - 1].tok, 0)) {
-			int j = cx_ment_at(d, p[n - 1].tok, 0)->te;
-			while (j < k && (cx_is(d, j, "and") || cx_is(d, j, "et") || cx_is(d, j, "the") || cx_is(d, j, "le") ||
-			                 cx_is(d, j, "la") || cx_is(d, j, "l") || ((d->toks[j].flags & TK_PUNCT) && d->toks[j].p == ',')))
-				j++;
-			agent = j == k;
-		}
 		const cx_ment *m = cx_ment_at(d, k, 0);
 		if (m && m->tb == k) {
 			if (m->cls == G_COUNTRY && m->kind == K_ADJ && company(d, m))
 				continue; /* "la société chinoise", "Chinese firms": a company, not its state */
+			int agent = agent_at(d, k, p, n);
 			if (m->cls == G_COUNTRY)
 				add_party(p, &n, m->code, k, m->loc, agent, 0, 0);
 			else if (m->cls == G_PLACE && m->loc)
@@ -137,7 +145,7 @@ int cx_collect(const cx_doc *d, int s, const char *focal, cx_party *p)
 		int pi = d->tok_person[k];
 		if (pi >= 0 && (k == 0 || d->tok_person[k - 1] != pi)) {
 			if (*d->persons[pi].country)
-				add_party(p, &n, d->persons[pi].country, k, 0, agent, 0, 0);
+				add_party(p, &n, d->persons[pi].country, k, 0, agent_at(d, k, p, n), 0, 0);
 			continue;
 		}
 		if ((cx_is(d, k, "three") || cx_is(d, k, "trois") || cx_is(d, k, "four") || cx_is(d, k, "quatre")) &&
@@ -170,7 +178,7 @@ int cx_collect(const cx_doc *d, int s, const char *focal, cx_party *p)
 			continue;
 		}
 		if (focal && cx_wordk(d, k, W_PRON) && !(k > 0 && cx_is(d, k - 1, "s")))
-			add_party(p, &n, focal, k, 0, agent, 1, 0);
+			add_party(p, &n, focal, k, 0, agent_at(d, k, p, n), 1, 0);
 	}
 	return n;
 }

@@ -161,7 +161,7 @@ int cx_later_date(const cx_doc *d, int s, const cx_hit *h)
 int cx_subhead(const cx_doc *d, int s)
 {
 	int words = 0, last = d->sents[s].te - 1;
-	for (int k = d->sents[s].tb; k <= last; k++)
+	for (int k = d->sents[s].tb; k <= last && words <= 4; k++)
 		words += cx_is_word(d, k);
 	if (words > 4 || words == 0)
 		return 0;
@@ -188,17 +188,15 @@ int cx_commentator(const cx_doc *d, const cx_hit *h)
 	if (!strcmp(h->type, "PROTEST"))
 		return 0;
 	/* "protesters demanding the withdrawal": what a crowd demands is its protest */
-	for (int i = 0; crowd[i] && one_of(h->type, "REQUEST", "ACCUSE", "REJECT"); i++)
-		if (cx_is(d, h->k - 1, crowd[i]))
-			return 1;
+	if (one_of(h->type, "REQUEST", "ACCUSE", "REJECT") && cx_is_any(d, h->k - 1, crowd))
+		return 1;
 	int cs = cx_clause_start(d, h->k);
 	for (int j = h->k - 1; j >= cs && j >= h->k - 6; j--) {
 		const cx_ment *m = cx_ment_at(d, j, 0);
 		if (d->tok_person[j] >= 0 || (m && !m->loc && (m->cls == G_COUNTRY || m->cls == G_ORG)))
 			return 0;
-		for (int i = 0; w[i]; i++)
-			if (cx_is(d, j, w[i]))
-				return 1;
+		if (cx_is_any(d, j, w))
+			return 1;
 	}
 	return 0;
 }

@@ -16,8 +16,11 @@ static int pmatch(const cx_doc *d, int k, const char *pat, int prefix)
 	if ((d->toks[k].flags & TK_APOS) && !prefix && f[0] && !f[1] && pat[0] == f[0] &&
 	    (!strcmp(pat + 1, "e") || !strcmp(pat + 1, "a") || !strcmp(pat + 1, "ue")))
 		return 1;
-	size_t n = strlen(pat);
-	return prefix ? !strncmp(f, pat, n) : !strcmp(f, pat);
+	if (!prefix)
+		return cx_streq(f, pat);
+	while (*pat && *f == *pat) /* strncmp(f, pat, strlen(pat)) == 0 */
+		f++, pat++;
+	return !*pat;
 }
 
 /* match pattern tokens from ti at text token k; returns end or -1 */
@@ -55,12 +58,14 @@ int cx_trigger_at(const cx_doc *d, int i, int lim, int ctx, const cx_trig **out)
 	if (!cx_is_word(d, i) || (d->toks[i].flags & (TK_SKIP | TK_NUM)))
 		return -1;
 	int best = -1, best_gaps = 0, best_exact = 0;
-	for (int ti = cx_trig_first(d->eng->lex, cx_fold(d, i), d->toks[i].flen); ti >= 0;) {
+	for (int ti = d->toks[i].trig; ti >= 0;) {
 		const cx_trig *t = cx_trig_get(d->eng->lex, ti);
 		ti = t->next;
 		if (t->is_ctx != ctx || (t->lang && d->lang && t->lang != d->lang))
 			continue;
 		int e = match_from(d, t, 0, i, lim);
+		if (e < 0)
+			continue; /* never better than no match */
 		int gaps = 0;
 		for (int g = 0; g < t->ntok; g++)
 			gaps += !t->tok[g];
@@ -87,9 +92,9 @@ static int list_comma(const cx_doc *d, int k)
 	for (; j < te && cx_is_word(d, j); j++) {
 		int hit = 0;
 		for (int w = 0; skip[w] && !hit; w++)
-			hit = !strcmp(cx_fold(d, j), skip[w]);
+			hit = cx_streq(cx_fold(d, j), skip[w]);
 		for (int w = 0; intro[w] && !hit; w++)
-			if ((hit = !strcmp(cx_fold(d, j), intro[w])))
+			if ((hit = cx_streq(cx_fold(d, j), intro[w])))
 				introduced = 1;
 		if (!hit)
 			break;
@@ -115,7 +120,7 @@ static int digit_comma(const cx_doc *d, int k)
 
 /* Start of the trigger's clause: back to a clause mark, a conjunction word
  * or a comma that does not continue a list of parties. */
-int cx_clause_start(const cx_doc *d, int k)
+static int clause_start(const cx_doc *d, int k)
 {
 	int s = d->toks[k].sent, j = k;
 	while (j > d->sents[s].tb && k - j < 40) {
@@ -129,6 +134,13 @@ int cx_clause_start(const cx_doc *d, int k)
 		j--;
 	}
 	return j;
+}
+
+int cx_clause_start(const cx_doc *d, int k)
+{
+	if (d->clause_at[k] < 0)
+		d->clause_at[k] = clause_start(d, k);
+	return d->clause_at[k];
 }
 
 /* End of the trigger's clause to the right: a comma ends it unless a list

@@ -100,6 +100,9 @@ static const struct {
 	/* common words that are also names */
 	{"fr", "La réunion ministérielle a eu lieu hier.", "", "REU"},
 	{"en", "The turkey was served with chad sauce.", "", "TUR TCD"},
+	/* folding: capitals and accents outside ASCII, a ligature, words mixing both */
+	{"fr", "L'ÉGYPTE ET LE SÉNÉGAL ONT SIGNÉ UN ACCORD AVEC L'ÉTHIOPIE.", "EGY SEN ETH", NULL},
+	{"fr", "Le Bénin et le Nigéria ont signé un accord sur les œuvres d'art.", "BEN NGA", NULL},
 };
 
 static void test_gazetteer_countries(void)
