@@ -35,8 +35,29 @@ int st_index_person_tokens(const char *name, char out[][ST_KEY_MAX], int max);
 /* 1 when `code` may be an index key (1..32 printable bytes, no '|'). */
 int st_index_code_ok(const char *code);
 
-/* Put every index entry of event `seq` inside the writer's txn. */
-cr_err st_index_put(st_db *db, MDB_txn *txn, const Courant__Event *ev, const char *published,
-		    uint64_t seq);
+/* The index entries of a batch of events, collected, then written in
+ * (index, key, seq) order: LMDB then finds each key from the cursor's page
+ * instead of from the root, and appends each seq after the key's last one
+ * (MDB_APPENDDUP: sequences only grow). Memory is kept for the next batch. */
+typedef struct st_index_batch st_index_batch;
+
+st_index_batch *st_index_batch_new(void);
+void st_index_batch_destroy(st_index_batch **b);
+/* Forget the entries added (after an error). */
+void st_index_batch_reset(st_index_batch *b);
+/* Add every index entry of event `seq`. */
+cr_err st_index_batch_add(st_index_batch *b, const Courant__Event *ev, const char *published,
+			  uint64_t seq);
+/* Put the entries into a write txn of the index env; the batch is empty
+ * afterwards, also on error. */
+cr_err st_index_batch_write(st_index_batch *b, st_db *db, MDB_txn *ixtxn);
+
+/* Bring the index env up to the committed events: index every event after
+ * its indexed_seq up to `upto`, read back from `events`, in txns of bounded
+ * size that each advance indexed_seq (so an interrupted catch-up resumes),
+ * growing the index map when full. Used at start (after a kill between the
+ * two commits, or on a fresh index env) and after a failed index txn.
+ * *indexed is set to the indexed_seq reached. */
+cr_err st_index_catch_up(st_db *db, uint64_t upto, uint64_t *indexed);
 
 #endif

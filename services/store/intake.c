@@ -2,6 +2,7 @@
 #include "store/intake.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "common/codec.h"
@@ -12,6 +13,8 @@
 
 struct batch {
 	Courant__Work *work[ST_BATCH_MAX];
+	cr_zmsg frame[ST_BATCH_MAX]; /* kept until committed: articles are stored from them */
+	st_raw raw[ST_BATCH_MAX];
 	size_t n;
 };
 
@@ -45,18 +48,24 @@ static void drain(const st_intake_cfg *cfg, struct batch *b)
 			malformed(c, "multipart frame");
 		else if (cr_decode_work(cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), &w, why, sizeof why))
 			malformed(c, why);
+		if (w && (w->extraction || w->rejection)) {
+			cr_zmsg *f = &b->frame[b->n];
+			zmq_msg_init(&f->part[0]);
+			zmq_msg_move(&f->part[0], &m.part[0]);
+			f->n = 1;
+			f->dropped = 0;
+			b->raw[b->n] = (st_raw){cr_zmsg_data(f, 0), cr_zmsg_size(f, 0)};
+			b->work[b->n++] = w;
+		}
 		cr_zmsg_close(&m);
-		if (!w)
+		if (w && (w->extraction || w->rejection))
 			continue;
-		if (w->stats) {
+		if (w && w->stats) {
 			count(&c->worker_stats, 1);
 			st_stats_remember(cfg->stats, w->stats);
-			cr_msg_free(&w->base);
-		} else if (w->extraction || w->rejection) {
-			b->work[b->n++] = w;
-		} else {
-			cr_msg_free(&w->base);
 		}
+		if (w)
+			cr_msg_free(&w->base);
 	}
 }
 
@@ -112,7 +121,7 @@ static cr_err bury(st_writer *w, Courant__Work *item, cr_err why, st_result *res
 	dw.rejection = &r;
 	{
 		Courant__Work *one = &dw;
-		err = st_writer_commit(w, &one, 1, res);
+		err = st_writer_commit(w, &one, NULL, 1, res);
 	}
 	free(payload);
 	return err;
@@ -121,13 +130,13 @@ static cr_err bury(st_writer *w, Courant__Work *item, cr_err why, st_result *res
 /* Commit the batch; on a failure other than a full disk, item by item. */
 static cr_err write_batch(st_writer *w, struct batch *b, st_result *res, st_result *one)
 {
-	cr_err err = st_writer_commit(w, b->work, b->n, res);
+	cr_err err = st_writer_commit(w, b->work, b->raw, b->n, res);
 	if (!err || err == CR_ENOSPC || b->n == 1)
 		return b->n == 1 && err && err != CR_ENOSPC ? bury(w, b->work[0], err, res) : err;
 	cr_warn("batch_split", "items=%zu err=%s", b->n, cr_errname(err));
 	st_result_reset(res);
 	for (size_t i = 0; i < b->n; i++) {
-		cr_err e = st_writer_commit(w, &b->work[i], 1, one);
+		cr_err e = st_writer_commit(w, &b->work[i], &b->raw[i], 1, one);
 		if (e && e != CR_ENOSPC)
 			e = bury(w, b->work[i], e, one);
 		if (!e)
@@ -164,11 +173,32 @@ static void commit(const st_intake_cfg *cfg, st_writer *w, struct batch *b, st_r
 	st_publish(cfg->pub, subs, res, c);
 	send_acks(cfg, res);
 	st_server_notify(cfg->server, st_writer_head(w));
+	if (cfg->map_budget && st_db_trim(cfg->db, cfg->map_budget))
+		count(&c->map_trims, 1);
 	cr_debug("commit", "items=%zu stored=%llu events=%llu us=%llu err=%s", b->n,
 		 (unsigned long long)res->stored, (unsigned long long)res->events, us, cr_errname(err));
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		cr_msg_free(&b->work[i]->base);
+		cr_zmsg_close(&b->frame[i]);
+	}
 	b->n = 0;
+}
+
+/* Under load, wait until commit_gap_us after the previous commit started
+ * before committing a small batch, so that it grows: most of a commit's
+ * cost (page copies of every index key and B-tree path it touches, the
+ * writes, the fsync) is per commit, not per article. At a low rate the
+ * previous commit is old and nothing waits. Returns 1 after a wait. */
+static int gather(const st_intake_cfg *cfg, unsigned long long last)
+{
+	unsigned long long now = cr_mono_us(), due = last + cfg->commit_gap_us;
+	struct timespec ts;
+	if (!cfg->commit_gap_us || now >= due)
+		return 0;
+	ts.tv_sec = (time_t)((due - now) / 1000000u);
+	ts.tv_nsec = (long)((due - now) % 1000000u) * 1000;
+	nanosleep(&ts, NULL); /* a signal cuts it short: fine, the loop sees it */
+	return 1;
 }
 
 cr_err st_intake_run(const st_intake_cfg *cfg)
@@ -178,6 +208,7 @@ cr_err st_intake_run(const st_intake_cfg *cfg)
 	st_result res;
 	st_subs subs = {0, 0};
 	zmq_pollitem_t item = {cfg->pull, 0, ZMQ_POLLIN, 0};
+	unsigned long long last = 0;
 	cr_err err = CR_OK;
 
 	st_result_init(&res);
@@ -189,8 +220,12 @@ cr_err st_intake_run(const st_intake_cfg *cfg)
 	cr_notice("ready", "head_seq=%llu", (unsigned long long)st_writer_head(w));
 	while (cr_zpoll(&item, 1, 1000) >= 0) {
 		drain(cfg, b);
-		if (b->n)
+		if (b->n && b->n < ST_GAP_BATCH && gather(cfg, last))
+			drain(cfg, b);
+		if (b->n) {
+			last = cr_mono_us();
 			commit(cfg, w, b, &res, &subs);
+		}
 	}
 out:
 	st_result_fini(&res);

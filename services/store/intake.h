@@ -3,15 +3,19 @@
  *   1. wait for a frame on store-in (or a stop signal);
  *   2. drain what is queued, up to ST_BATCH_MAX frames or ST_BATCH_BYTES: junk is counted
  *      (malformed) and dropped, Work{stats} is remembered in memory, the rest
- *      joins the batch;
+ *      joins the batch (with its frame: articles are stored as they arrived);
+ *      a batch under ST_GAP_BATCH items waits until commit_gap_us after the
+ *      previous commit started, then drains again (under load only);
  *   3. st_writer_commit: one txn, one synced commit; when a batch fails for
  *      another reason than a full disk (e.g. MDB_TXN_FULL, a value LMDB
  *      refuses), its items are committed one by one and an item that still
  *      fails becomes a dead letter (stage "store"), so that one bad article
  *      can never block the others forever;
- *   4. only then PUB the events, PUSH one Ack with every item to ingest
- *      (non-blocking: when ingest is away the Ack is dropped and counted; its
- *      re-send will be acked DUPLICATE_STORED), and wake the query thread.
+ *   4. only then (the writer has also committed the batch's index entries)
+ *      PUB the events, PUSH one Ack with every item to ingest (non-blocking:
+ *      when ingest is away the Ack is dropped and counted; its re-send will be
+ *      acked DUPLICATE_STORED), wake the query thread, and trim the maps'
+ *      resident pages to map_budget (st_db_trim).
  * A stop signal lets the current batch finish before st_intake_run returns. */
 #ifndef COURANT_STORE_INTAKE_H
 #define COURANT_STORE_INTAKE_H
@@ -23,6 +27,7 @@
 
 #define ST_BATCH_MAX 512
 #define ST_BATCH_BYTES (64u << 20)
+#define ST_GAP_BATCH 64 /* a batch this big commits without waiting for company */
 
 typedef struct st_intake_cfg {
 	void *pull;   /* store-in, bound */
@@ -31,6 +36,8 @@ typedef struct st_intake_cfg {
 	st_db *db;
 	st_stats *stats;
 	st_server *server;
+	unsigned commit_gap_us; /* min. time between commit starts under load, 0 = none */
+	size_t map_budget;      /* st_db_trim budget (bytes) after each commit, 0 = never trim */
 } st_intake_cfg;
 
 /* Run until a stop signal. Returns CR_OK on a clean stop. */

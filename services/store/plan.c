@@ -14,7 +14,7 @@
 #define MAX_VALUES 64      /* types / countries per query */
 
 struct leaf {
-	MDB_dbi dbi;
+	enum st_dbi which; /* its cursor is cur[which] (dbi handles of the two envs may be equal) */
 	char key[ST_KEY_MAX];
 	uint64_t cur; /* smallest value >= the last seek, ST_SEQ_END when done */
 	int fresh;    /* cur not computed yet */
@@ -25,7 +25,8 @@ struct clause {
 };
 
 struct st_plan {
-	MDB_txn *txn;
+	MDB_txn *txn;  /* of the index env */
+	MDB_txn *main; /* of the main env: events */
 	MDB_dbi events;
 	MDB_cursor *cur[ST_NDBI];
 	st_db *db;
@@ -61,11 +62,11 @@ static int add_leaf(st_plan *p, enum st_dbi which, const char *key)
 	if (p->nleaves >= MAX_LEAVES || !*key)
 		return -1;
 	l = &p->leaves[p->nleaves++];
-	l->dbi = st_db_dbi(p->db, which);
+	l->which = which;
 	snprintf(l->key, sizeof l->key, "%s", key);
 	l->fresh = 1;
 	l->cur = 0;
-	if (!p->cur[which] && mdb_cursor_open(p->txn, l->dbi, &p->cur[which]))
+	if (!p->cur[which] && mdb_cursor_open(p->txn, st_db_dbi(p->db, which), &p->cur[which]))
 		return -1;
 	return 0;
 }
@@ -176,7 +177,7 @@ static cr_err add_person(st_plan *p, const char *name)
 	return CR_OK;
 }
 
-cr_err st_plan_new(st_plan **out, st_db *db, MDB_txn *txn, const Courant__Query *q, char *why,
+cr_err st_plan_new(st_plan **out, st_db *db, const st_rtxn *r, const Courant__Query *q, char *why,
 		   size_t whylen)
 {
 	st_plan *p = calloc(1, sizeof *p);
@@ -186,7 +187,8 @@ cr_err st_plan_new(st_plan **out, st_db *db, MDB_txn *txn, const Courant__Query 
 	*out = NULL;
 	if (!p || !(p->leaves = calloc(MAX_LEAVES, sizeof *p->leaves)))
 		goto out;
-	p->txn = txn;
+	p->txn = r->index;
+	p->main = r->main;
 	p->db = db;
 	p->events = st_db_dbi(db, ST_EVENTS);
 	err = add_values(p, ST_IX_TYPE, q->types, q->n_types, "types", why, whylen);
@@ -229,14 +231,6 @@ void st_plan_destroy(st_plan **pp)
 	*pp = NULL;
 }
 
-static MDB_cursor *cursor_for(st_plan *p, MDB_dbi dbi)
-{
-	for (int i = 0; i < ST_NDBI; i++)
-		if (p->cur[i] && st_db_dbi(p->db, (enum st_dbi)i) == dbi)
-			return p->cur[i];
-	return NULL;
-}
-
 static uint64_t leaf_seek(st_plan *p, struct leaf *l, uint64_t from)
 {
 	unsigned char be[8];
@@ -246,7 +240,7 @@ static uint64_t leaf_seek(st_plan *p, struct leaf *l, uint64_t from)
 		return l->cur;
 	l->fresh = 0;
 	st_be64_put(be, from);
-	if (mdb_cursor_get(cursor_for(p, l->dbi), &k, &v, MDB_GET_BOTH_RANGE) || v.mv_size != 8)
+	if (mdb_cursor_get(p->cur[l->which], &k, &v, MDB_GET_BOTH_RANGE) || v.mv_size != 8)
 		l->cur = ST_SEQ_END;
 	else
 		l->cur = st_be64_get(v.mv_data);
@@ -269,7 +263,7 @@ static uint64_t scan_events(st_plan *p, uint64_t from)
 	unsigned char be[8];
 	MDB_val k = {8, be}, v;
 
-	if (!p->cur[ST_EVENTS] && mdb_cursor_open(p->txn, p->events, &p->cur[ST_EVENTS]))
+	if (!p->cur[ST_EVENTS] && mdb_cursor_open(p->main, p->events, &p->cur[ST_EVENTS]))
 		return ST_SEQ_END;
 	st_be64_put(be, from);
 	if (mdb_cursor_get(p->cur[ST_EVENTS], &k, &v, MDB_SET_RANGE) || k.mv_size != 8)

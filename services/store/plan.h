@@ -20,9 +20,11 @@
 
 typedef struct st_plan st_plan;
 
-/* Build the plan of `q` inside read txn `txn`. CR_EINVAL for a bad filter
- * (e.g. pair without exactly two codes); `why` then says which. */
-cr_err st_plan_new(st_plan **out, st_db *db, MDB_txn *txn, const Courant__Query *q, char *why,
+/* Build the plan of `q` inside the read txns `r` (indexes from r->index,
+ * events from r->main). CR_EINVAL for a bad filter (e.g. pair without exactly
+ * two codes); `why` then says which. The caller ignores sequences above the
+ * events head of r->main: the index txn may be newer. */
+cr_err st_plan_new(st_plan **out, st_db *db, const st_rtxn *r, const Courant__Query *q, char *why,
 		   size_t whylen);
 void st_plan_destroy(st_plan **p);
 

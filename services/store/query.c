@@ -15,7 +15,9 @@
 
 struct ctx {
 	st_db *db;
-	MDB_txn *txn;
+	st_rtxn r;
+	MDB_txn *txn; /* r.main */
+	uint64_t head; /* events <= head are committed and indexed in r */
 	const Courant__Query *q;
 	Courant__QueryReply hdr;
 	cr_buf *body;   /* raw fields appended after the packed header */
@@ -71,13 +73,13 @@ static cr_err answer_events(struct ctx *c)
 	MDB_dbi events = st_db_dbi(c->db, ST_EVENTS);
 	uint32_t limit = limit_of(c->q);
 	uint64_t from = (c->q->has_after_seq ? c->q->after_seq : 0) + 1;
-	cr_err err = st_plan_new(&p, c->db, c->txn, c->q, c->why, sizeof c->why);
+	cr_err err = st_plan_new(&p, c->db, &c->r, c->q, c->why, sizeof c->why);
 
 	while (!err && c->nevents < limit && c->body->len < ST_QUERY_MAX_BYTES && from) {
 		unsigned char be[8];
 		MDB_val k = {8, be}, v;
 		uint64_t seq = st_plan_next(p, from);
-		if (seq == ST_SEQ_END)
+		if (seq == ST_SEQ_END || seq > c->head)
 			break;
 		from = seq + 1;
 		st_be64_put(be, seq);
@@ -221,13 +223,19 @@ cr_err st_query_answer(st_db *db, st_stats *stats, const Courant__Query *q, cr_b
 	cr_buf_init(&body, ST_QUERY_MAX_BYTES + (CR_MAX_FRAME - ST_QUERY_MAX_BYTES) / 2);
 	c.body = &body;
 	*nevents = 0;
-	err = st_db_read_begin(db, &c.txn);
+	err = st_db_read_begin(db, &c.r);
 	if (err) {
 		snprintf(c.why, sizeof c.why, "store unavailable");
 		return finish(&c, err, out);
 	}
+	c.txn = c.r.main;
+	/* announce only what both txns hold: between the writer's two commits
+	 * the events are committed but not yet indexed */
+	c.head = st_db_last_seq(c.txn, st_db_dbi(db, ST_EVENTS));
+	if (st_db_indexed_seq(db, c.r.index) < c.head)
+		c.head = st_db_indexed_seq(db, c.r.index);
 	c.hdr.has_head_seq = 1;
-	c.hdr.head_seq = st_db_last_seq(c.txn, st_db_dbi(db, ST_EVENTS));
+	c.hdr.head_seq = c.head;
 	*head = c.hdr.head_seq;
 	switch (q->kind) {
 	case COURANT__QUERY_KIND__EVENTS:
@@ -244,7 +252,7 @@ cr_err st_query_answer(st_db *db, st_stats *stats, const Courant__Query *q, cr_b
 		snprintf(c.why, sizeof c.why, "unknown query kind");
 		err = CR_EINVAL;
 	}
-	st_db_read_end(db, &c.txn);
+	st_db_read_end(db, &c.r);
 	*nevents = c.nevents;
 	err = finish(&c, err, out);
 	st_stats_reply_free(&c.hdr);

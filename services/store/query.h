@@ -22,7 +22,8 @@
 /* Answer `q` (any kind; FOLLOW is answered like EVENTS, the caller decides
  * whether to hold it when *nevents is 0). The packed QueryReply is appended
  * to `out`; a refused query still yields a reply with `error` set. *head is
- * the highest committed event sequence seen by the txn. */
+ * the highest event sequence both committed and indexed in the reader's
+ * txns (the reply's head_seq); no event above it is returned. */
 cr_err st_query_answer(st_db *db, st_stats *stats, const Courant__Query *q, cr_buf *out,
 		       size_t *nevents, uint64_t *head);
 

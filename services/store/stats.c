@@ -118,6 +118,7 @@ static Courant__Stats *own_stats(st_stats *s, uint64_t articles, uint64_t events
 		{"commit_ms", atomic_load_explicit(&s->c.commit_us, memory_order_relaxed) / 1000},
 		{"commit_us_last", atomic_load_explicit(&s->c.commit_us_last, memory_order_relaxed)},
 		{"map_grows", atomic_load_explicit(&s->c.map_grows, memory_order_relaxed)},
+		{"map_trims", atomic_load_explicit(&s->c.map_trims, memory_order_relaxed)},
 		{"malformed", atomic_load_explicit(&s->c.malformed, memory_order_relaxed)},
 		{"acks_sent", atomic_load_explicit(&s->c.acks_sent, memory_order_relaxed)},
 		{"acks_dropped", atomic_load_explicit(&s->c.acks_dropped, memory_order_relaxed)},

@@ -24,6 +24,7 @@ typedef struct st_counters {
 	_Atomic uint64_t commit_us;    /* total time in commit, microseconds */
 	_Atomic uint64_t commit_us_last;
 	_Atomic uint64_t map_grows;
+	_Atomic uint64_t map_trims;    /* st_db_trim: mapped file pages dropped */
 	_Atomic uint64_t malformed;    /* junk frames on any socket */
 	_Atomic uint64_t acks_sent;
 	_Atomic uint64_t acks_dropped; /* ingest not reachable: it will re-send */

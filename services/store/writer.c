@@ -1,6 +1,7 @@
 /* Group-commit write path of the store (see writer.h). */
 #include "store/writer.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -8,6 +9,7 @@
 #include "common/codec.h"
 #include "common/log.h"
 #include "store/index.h"
+#include "store/wire.h"
 
 #define GROW_TRIES 8
 
@@ -15,6 +17,9 @@ struct st_writer {
 	st_db *db;
 	uint64_t head;      /* last committed event seq */
 	uint64_t dead_head; /* last committed dead-letter seq */
+	uint64_t indexed;   /* last event seq committed to the index env */
+	st_index_batch *ix; /* reused by every index txn */
+	unsigned long kill_after, commits; /* crash-test hook (writer.h) */
 };
 
 /* one batch in flight: sequences assigned so far (committed only on success) */
@@ -47,7 +52,7 @@ void st_result_fini(st_result *r)
 }
 
 static cr_err add_ack(st_result *r, const char *id, uint64_t seq, Courant__AckStatus st);
-static cr_err add_pub(st_result *r, uint64_t seq, const Courant__Event *ev, void *body, size_t len);
+static cr_err add_pub(st_result *r, const st_pub *p);
 
 cr_err st_result_take(st_result *dst, st_result *src)
 {
@@ -55,7 +60,7 @@ cr_err st_result_take(st_result *dst, st_result *src)
 	for (size_t i = 0; i < src->nacks && !err; i++)
 		err = add_ack(dst, src->acks[i].id, src->acks[i].seq, src->acks[i].status);
 	for (size_t i = 0; i < src->npubs && !err; i++) {
-		err = add_pub(dst, src->pubs[i].seq, src->pubs[i].ev, src->pubs[i].body, src->pubs[i].len);
+		err = add_pub(dst, &src->pubs[i]);
 		if (!err)
 			src->pubs[i].body = NULL; /* now owned by dst */
 	}
@@ -95,7 +100,7 @@ static cr_err add_ack(st_result *r, const char *id, uint64_t seq, Courant__AckSt
 	return CR_OK;
 }
 
-static cr_err add_pub(st_result *r, uint64_t seq, const Courant__Event *ev, void *body, size_t len)
+static cr_err add_pub(st_result *r, const st_pub *p)
 {
 	if (r->npubs == r->cappubs) {
 		size_t cap = r->cappubs ? r->cappubs * 2 : 64;
@@ -105,27 +110,39 @@ static cr_err add_pub(st_result *r, uint64_t seq, const Courant__Event *ev, void
 		r->pubs = p;
 		r->cappubs = cap;
 	}
-	r->pubs[r->npubs++] = (st_pub){seq, ev, body, len};
+	r->pubs[r->npubs++] = *p;
 	return CR_OK;
 }
 
 st_writer *st_writer_new(st_db *db)
 {
 	st_writer *w = calloc(1, sizeof *w);
-	MDB_txn *txn;
+	const char *kill = getenv("COURANT_STORE_TEST_KILL_AFTER");
+	st_rtxn r;
 	if (!w)
 		return NULL;
 	w->db = db;
-	if (!st_db_read_begin(db, &txn)) {
-		w->head = st_db_last_seq(txn, st_db_dbi(db, ST_EVENTS));
-		w->dead_head = st_db_last_seq(txn, st_db_dbi(db, ST_DEAD));
-		st_db_read_end(db, &txn);
+	if (!(w->ix = st_index_batch_new())) {
+		free(w);
+		return NULL;
 	}
+	w->kill_after = kill ? strtoul(kill, NULL, 10) : 0;
+	if (!st_db_read_begin(db, &r)) {
+		w->head = st_db_last_seq(r.main, st_db_dbi(db, ST_EVENTS));
+		w->dead_head = st_db_last_seq(r.main, st_db_dbi(db, ST_DEAD));
+		w->indexed = st_db_indexed_seq(db, r.index);
+		st_db_read_end(db, &r);
+	}
+	/* a failure here is retried before the next commit's index txn */
+	if (w->indexed < w->head)
+		st_index_catch_up(db, w->head, &w->indexed);
 	return w;
 }
 
 void st_writer_destroy(st_writer **pw)
 {
+	if (*pw)
+		st_index_batch_destroy(&(*pw)->ix);
 	free(*pw);
 	*pw = NULL;
 }
@@ -161,14 +178,53 @@ static uint64_t fnv64(const char *s)
 	return h;
 }
 
-static cr_err put_event(struct pass *p, const Courant__Article *a, Courant__Event *ev)
+/* The packed EventRecord of `rec`, its event taken as the bytes that arrived
+ * (evb, evlen) when given: the same bytes protobuf-c would produce (fields
+ * in number order, optional strings when set), without walking the event
+ * again. NULL when out of memory. */
+static void *pack_record(const Courant__EventRecord *rec, const uint8_t *evb, size_t evlen, size_t *len)
+{
+	const char *s[] = {rec->article_id, NULL, rec->published, rec->url, rec->lang};
+	size_t max = 5 * ST_WIRE_VARINT_MAX + 2 * ST_WIRE_VARINT_MAX + evlen, n = 0;
+	uint8_t *out;
+
+	if (!evb || !rec->article_id) {
+		*len = courant__event_record__get_packed_size(rec);
+		out = malloc(*len ? *len : 1);
+		if (out)
+			courant__event_record__pack(rec, out);
+		return out;
+	}
+	for (int i = 0; i < 5; i++)
+		max += s[i] ? 2 * ST_WIRE_VARINT_MAX + strlen(s[i]) : 0;
+	if (!(out = malloc(max)))
+		return NULL;
+	n += st_wire_put_u64(out + n, 1, rec->version);
+	n += st_wire_put_u64(out + n, 2, rec->seq);
+	n += st_wire_put_bytes(out + n, 3, s[0], strlen(s[0]));
+	n += st_wire_put_bytes(out + n, 4, evb, evlen);
+	for (unsigned f = 5; f <= 7; f++)
+		if (s[f - 3])
+			n += st_wire_put_bytes(out + n, f, s[f - 3], strlen(s[f - 3]));
+	if (rec->has_stored_us)
+		n += st_wire_put_u64(out + n, 8, rec->stored_us);
+	if (rec->has_submitted_us)
+		n += st_wire_put_u64(out + n, 9, rec->submitted_us);
+	*len = n;
+	return out;
+}
+
+/* Event `ev` of article `a`; evb/evlen its bytes as they arrived, or NULL. */
+static cr_err put_event(struct pass *p, const Courant__Article *a, Courant__Event *ev, const uint8_t *evb,
+			size_t evlen)
 {
 	Courant__EventRecord rec = COURANT__EVENT_RECORD__INIT;
 	unsigned char be[8];
-	MDB_val k = {8, be};
+	MDB_val k = {8, be}, v;
 	size_t len;
 	void *body;
 	cr_err err;
+	int rc;
 
 	rec.version = CR_SCHEMA_VERSION;
 	rec.seq = ++p->head;
@@ -182,41 +238,68 @@ static cr_err put_event(struct pass *p, const Courant__Article *a, Courant__Even
 	rec.has_submitted_us = a->has_submitted_us;
 	rec.submitted_us = a->submitted_us;
 	st_be64_put(be, rec.seq);
-	len = courant__event_record__get_packed_size(&rec);
-	body = malloc(len ? len : 1);
-	if (!body)
+	if (!(body = pack_record(&rec, evb, evlen, &len)))
 		return CR_ENOMEM;
-	courant__event_record__pack(&rec, body);
-	err = add_pub(p->res, rec.seq, ev, body, len);
+	err = add_pub(p->res, &(st_pub){rec.seq, ev, a->published, body, len});
 	if (err) {
 		free(body);
 		return err;
 	}
-	{
-		MDB_val v = {len, body};
-		int rc = mdb_put(p->txn, st_db_dbi(p->w->db, ST_EVENTS), &k, &v, MDB_APPEND);
-		if (rc)
-			return st_db_err(rc);
-	}
+	v.mv_size = len;
+	v.mv_data = body;
+	rc = mdb_put(p->txn, st_db_dbi(p->w->db, ST_EVENTS), &k, &v, MDB_APPEND);
+	if (rc)
+		return st_db_err(rc);
 	p->res->events++;
-	return st_index_put(p->w->db, p->txn, ev, a->published, rec.seq);
+	return CR_OK;
 }
 
-static cr_err put_extraction(struct pass *p, Courant__Extraction *x)
+/* The article value: the Extraction bytes as they arrived (xb, xlen: field 3
+ * of the Work frame) when known, else packed again. */
+static cr_err put_article(struct pass *p, Courant__Extraction *x, const uint8_t *xb, size_t xlen)
+{
+	MDB_dbi dbi = st_db_dbi(p->w->db, ST_ARTICLES);
+	MDB_val k = {strlen(x->article->id), x->article->id}, v = {xlen, (void *)xb};
+
+	if (!xb)
+		return put_packed(p->txn, dbi, &k, &x->base, MDB_NOOVERWRITE);
+	return st_db_err(mdb_put(p->txn, dbi, &k, &v, MDB_NOOVERWRITE));
+}
+
+/* Each event with a type, with its arrived bytes (the i-th occurrence of
+ * Extraction field 4) when the extraction's bytes are known. */
+static cr_err put_events(struct pass *p, Courant__Extraction *x, const uint8_t *xb, size_t xlen)
+{
+	size_t pos = 0;
+	cr_err err = CR_OK;
+	for (size_t i = 0; i < x->n_events && !err; i++) {
+		const uint8_t *evb = NULL;
+		size_t evlen = 0;
+		if (xb && st_wire_next(xb, xlen, 4, &pos, &evb, &evlen))
+			xb = NULL, evb = NULL; /* not parseable after all: pack from here on */
+		if (x->events[i] && x->events[i]->type)
+			err = put_event(p, x->article, x->events[i], evb, evlen);
+	}
+	return err;
+}
+
+static cr_err put_extraction(struct pass *p, Courant__Extraction *x, const st_raw *raw)
 {
 	const Courant__Article *a = x->article;
 	st_db *db = p->w->db;
-	MDB_val k = {strlen(a->id), a->id};
+	const uint8_t *xb = NULL;
+	size_t xlen = 0;
 	cr_err err;
 
 	if (exists(p->txn, st_db_dbi(db, ST_ARTICLES), a->id)) {
 		p->res->duplicates++;
 		return add_ack(p->res, a->id, a->seq, COURANT__ACK_STATUS__DUPLICATE_STORED);
 	}
-	err = put_packed(p->txn, st_db_dbi(db, ST_ARTICLES), &k, &x->base, MDB_NOOVERWRITE);
-	for (size_t i = 0; i < x->n_events && !err; i++)
-		if (x->events[i] && x->events[i]->type)
-			err = put_event(p, a, x->events[i]);
+	if (raw && raw->data && st_wire_field(raw->data, raw->len, 3, &xb, &xlen))
+		xb = NULL;
+	err = put_article(p, x, xb, xlen);
+	if (!err)
+		err = put_events(p, x, xb, xlen);
 	if (!err && a->url && *a->url) {
 		unsigned char h[8];
 		MDB_val uk = {8, h}, uv = {strlen(a->id), a->id};
@@ -265,14 +348,15 @@ static cr_err put_rejection(struct pass *p, Courant__Rejection *r)
 	return err;
 }
 
-static cr_err one_pass(st_writer *w, Courant__Work *const *work, size_t n, st_result *res)
+static cr_err one_pass(st_writer *w, Courant__Work *const *work, const st_raw *raw, size_t n,
+		       st_result *res)
 {
 	struct pass p = {w, NULL, w->head, w->dead_head, now_us(), res};
-	cr_err err = st_db_write_begin(w->db, &p.txn);
+	cr_err err = st_db_write_begin(w->db, ST_ENV_MAIN, &p.txn);
 
 	for (size_t i = 0; i < n && !err; i++) {
 		if (work[i]->extraction)
-			err = put_extraction(&p, work[i]->extraction);
+			err = put_extraction(&p, work[i]->extraction, raw ? &raw[i] : NULL);
 		else if (work[i]->rejection)
 			err = put_rejection(&p, work[i]->rejection);
 	}
@@ -289,17 +373,61 @@ static cr_err one_pass(st_writer *w, Courant__Work *const *work, size_t n, st_re
 	return err;
 }
 
-cr_err st_writer_commit(st_writer *w, Courant__Work *const *work, size_t n, st_result *res)
+/* The batch's index entries in one txn of the index env (no fsync). */
+static cr_err index_pass(st_writer *w, const st_result *res)
+{
+	MDB_txn *ix = NULL;
+	cr_err err = st_db_write_begin(w->db, ST_ENV_INDEX, &ix);
+	st_index_batch_reset(w->ix);
+	for (size_t i = 0; i < res->npubs && !err; i++)
+		err = st_index_batch_add(w->ix, res->pubs[i].ev, res->pubs[i].published, res->pubs[i].seq);
+	if (!err)
+		err = st_index_batch_write(w->ix, w->db, ix);
+	if (!err)
+		err = st_db_set_indexed_seq(w->db, ix, w->head);
+	if (!err)
+		return st_db_commit(ix);
+	if (ix)
+		mdb_txn_abort(ix);
+	return err;
+}
+
+/* After the synced commit: index what it added. A batch of the expected
+ * sequences is indexed from memory; when the indexes lag (an earlier index
+ * txn failed) the events are read back instead. */
+static void index_batch(st_writer *w, const st_result *res, uint64_t before)
+{
+	cr_err err = CR_OK;
+	if (w->indexed == w->head)
+		return;
+	if (w->indexed == before) {
+		for (int tries = 0;; tries++) {
+			err = index_pass(w, res);
+			if (err != CR_ENOSPC || tries >= GROW_TRIES || st_db_grow(w->db, ST_ENV_INDEX))
+				break;
+		}
+		if (!err)
+			w->indexed = w->head;
+	}
+	if (w->indexed < w->head)
+		err = st_index_catch_up(w->db, w->head, &w->indexed);
+	if (err)
+		cr_error("index_failed", "indexed=%llu head=%llu err=%s", (unsigned long long)w->indexed,
+			 (unsigned long long)w->head, cr_errname(err));
+}
+
+cr_err st_writer_commit(st_writer *w, Courant__Work *const *work, const st_raw *raw, size_t n,
+			st_result *res)
 {
 	cr_err err;
-	uint64_t grows = 0;
+	uint64_t grows = 0, before = w->head;
 
 	for (int tries = 0;; tries++) {
 		st_result_reset(res);
-		err = one_pass(w, work, n, res);
+		err = one_pass(w, work, raw, n, res);
 		if (err != CR_ENOSPC || tries >= GROW_TRIES)
 			break;
-		err = st_db_grow(w->db);
+		err = st_db_grow(w->db, ST_ENV_MAIN);
 		if (err)
 			break;
 		grows++;
@@ -307,6 +435,10 @@ cr_err st_writer_commit(st_writer *w, Courant__Work *const *work, size_t n, st_r
 	if (err) {
 		st_result_reset(res);
 		cr_error("commit_failed", "items=%zu err=%s", n, cr_errname(err));
+	} else {
+		if (w->kill_after && ++w->commits == w->kill_after)
+			raise(SIGKILL);
+		index_batch(w, res, before);
 	}
 	res->grows = grows;
 	return err;

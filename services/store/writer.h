@@ -1,7 +1,11 @@
-/* The write path: one batch of decoded Work messages -> one LMDB write txn ->
- * one synced commit (group commit). Only after st_writer_commit returns CR_OK
- * may the caller publish res->pubs and send res->acks: nothing in a result
- * describes uncommitted data.
+/* The write path: one batch of decoded Work messages -> one LMDB write txn of
+ * the main env -> one synced commit (group commit); then the batch's index
+ * entries -> one txn of the index env, committed without fsync (see db.h).
+ * Only after st_writer_commit returns CR_OK may the caller publish res->pubs,
+ * send res->acks and wake the long polls: nothing in a result describes
+ * uncommitted data, and every event of it is in the indexes already (unless
+ * the index txn failed: then it is logged, and the next commit catches up
+ * from `events` first; queries never look past indexed_seq).
  *   extraction: stored once per article id (a re-send is acked
  *               DUPLICATE_STORED and writes nothing); each event gets the
  *               next event sequence and its index entries.
@@ -23,6 +27,7 @@
 typedef struct st_pub {
 	uint64_t seq;
 	const Courant__Event *ev; /* points into the batch */
+	const char *published;    /* the article's, points into the batch */
 	void *body;               /* packed EventRecord, owned by the result */
 	size_t len;
 } st_pub;
@@ -42,14 +47,28 @@ void st_result_fini(st_result *r);
  * still point into src's batch. */
 cr_err st_result_take(st_result *dst, st_result *src);
 
+/* The frame a Work item was decoded from, when the caller still has it: an
+ * extraction is then stored as the bytes that arrived instead of being
+ * packed again (same message; the codec checked them). */
+typedef struct st_raw {
+	const void *data;
+	size_t len;
+} st_raw;
+
 typedef struct st_writer st_writer;
 
+/* Reads the heads and brings the index env up to the events head
+ * (st_index_catch_up). For crash tests only: with the environment variable
+ * COURANT_STORE_TEST_KILL_AFTER=N the process SIGKILLs itself right after
+ * its Nth synced commit, before that batch's index txn. */
 st_writer *st_writer_new(st_db *db);
 void st_writer_destroy(st_writer **w);
 
-/* Write and commit the batch. On error nothing was committed and the result
- * is empty; the caller may retry later (ingest re-sends anyway). */
-cr_err st_writer_commit(st_writer *w, Courant__Work *const *work, size_t n, st_result *res);
+/* Write and commit the batch; raw (may be NULL, or have NULL entries) gives
+ * each item's frame. On error nothing was committed and the result is empty;
+ * the caller may retry later (ingest re-sends anyway). */
+cr_err st_writer_commit(st_writer *w, Courant__Work *const *work, const st_raw *raw, size_t n,
+			st_result *res);
 
 /* Highest committed event sequence. */
 uint64_t st_writer_head(const st_writer *w);

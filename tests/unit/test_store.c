@@ -1,5 +1,10 @@
 /* store module tests: write path (idempotence, dead letters), index-served
- * queries for every filter, dead-letter lookups, topics, map growth. */
+ * queries for every filter, dead-letter lookups, topics, map growth, the
+ * index env's recovery (a foreign one is rebuilt from events), and readers
+ * that stay correct while the writer drops the maps' pages (st_db_trim). */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -101,7 +106,21 @@ static void test_write(void)
 	st_result r;
 
 	st_result_init(&r);
-	T_EQ_INT(st_writer_commit(w, b, 3, &r), CR_OK);
+	size_t rawlen = 0;
+	void *packed = cr_pack(&b[0]->base, &rawlen);
+	st_raw raw[3] = {{packed, rawlen}, {NULL, 0}, {NULL, 0}}; /* a1 stored as it arrived */
+	T_EQ_INT(st_writer_commit(w, b, raw, 3, &r), CR_OK);
+	free(packed);
+	/* records built from a1's arrived event bytes are what protobuf-c packs */
+	for (size_t i = 0; i < r.npubs; i++) {
+		Courant__EventRecord *rec = courant__event_record__unpack(NULL, r.pubs[i].len, r.pubs[i].body);
+		size_t n = 0;
+		void *again = rec ? cr_pack(&rec->base, &n) : NULL;
+		T_OK(again && n == r.pubs[i].len && !memcmp(again, r.pubs[i].body, n));
+		free(again);
+		if (rec)
+			courant__event_record__free_unpacked(rec, NULL);
+	}
 	T_EQ_INT(r.stored, 2);
 	T_EQ_INT(r.duplicates, 1); /* same id twice in one batch */
 	T_EQ_INT(r.events, 3);
@@ -129,7 +148,7 @@ static void test_write(void)
 		rj[i].payload.len = 7;
 		c[2 + i]->rejection = &rj[i];
 	}
-	T_EQ_INT(st_writer_commit(w, c, 5, &r), CR_OK);
+	T_EQ_INT(st_writer_commit(w, c, NULL, 5, &r), CR_OK);
 	T_EQ_INT(r.stored, 1);
 	T_EQ_INT(r.duplicates, 2);
 	T_EQ_INT(r.dead, 1);
@@ -239,6 +258,11 @@ static void test_article_dead(void)
 	r = ask(&q);
 	T_OK(r && r->article && !strcmp(r->article->article->id, "a3") && r->article->n_events == 2);
 	cr_msg_free(r ? &r->base : NULL);
+	q.id = "a1"; /* stored from its raw frame */
+	r = ask(&q);
+	T_OK(r && r->article && !strcmp(r->article->article->id, "a1") && r->article->n_events == 2 &&
+	     !strcmp(r->article->events[1]->actor[1], "MLI"));
+	cr_msg_free(r ? &r->base : NULL);
 	q.id = "nope";
 	r = ask(&q);
 	T_OK(r && r->error && !r->article);
@@ -305,7 +329,7 @@ static void test_tokens_and_take(void)
 	{
 		Courant__Work *w[1] = {make_work("tk", 1, A2, 1)};
 		st_writer *wr = st_writer_new(db);
-		T_EQ_INT(st_writer_commit(wr, w, 1, &b), CR_OK);
+		T_EQ_INT(st_writer_commit(wr, w, NULL, 1, &b), CR_OK);
 		T_EQ_INT(st_result_take(&a, &b), CR_OK);
 		T_EQ_INT(a.nacks, 1);
 		T_EQ_INT(a.npubs, 1);
@@ -338,7 +362,7 @@ static void test_grow(void)
 		snprintf(ids[i], sizeof ids[i], "g%d", i);
 		b[i] = make_work(ids[i], (uint64_t)i, A3, 2);
 	}
-	T_EQ_INT(st_writer_commit(w, b, 200, &r), CR_OK);
+	T_EQ_INT(st_writer_commit(w, b, NULL, 200, &r), CR_OK);
 	T_EQ_INT(r.stored, 200);
 	T_OK(r.grows > 0);
 	for (int i = 0; i < 200; i++)
@@ -346,6 +370,140 @@ static void test_grow(void)
 	st_result_fini(&r);
 	st_writer_destroy(&w);
 	st_db_close(&small);
+}
+
+/* Store `n` copies of A1 (2 events each) in a fresh env at dir/name, close. */
+static void fill(const char *name, int n)
+{
+	char d[300];
+	static char ids[8][16];
+	Courant__Work *b[8];
+	st_db *x = NULL;
+	st_writer *w;
+	st_result r;
+	snprintf(d, sizeof d, "%s/%s", dir, name);
+	T_EQ_INT(st_db_open(&x, d, 0), CR_OK);
+	if (!x)
+		return;
+	w = st_writer_new(x);
+	st_result_init(&r);
+	for (int i = 0; i < n; i++) {
+		snprintf(ids[i], sizeof ids[i], "f%d", i);
+		b[i] = make_work(ids[i], (uint64_t)i + 1, A1, 2);
+	}
+	T_EQ_INT(st_writer_commit(w, b, NULL, (size_t)n, &r), CR_OK);
+	for (int i = 0; i < n; i++)
+		free_work(b[i]);
+	st_result_fini(&r);
+	st_writer_destroy(&w);
+	st_db_close(&x);
+}
+
+/* An index env that claims more events than `events` holds (copied from a
+ * bigger store) is not trusted: it is deleted and rebuilt. */
+static void test_index_foreign(void)
+{
+	char cmd[700];
+	st_db *keep = db;
+	st_writer *w;
+	Courant__Query q = COURANT__QUERY__INIT;
+	char *t1[] = {"AGREE"};
+
+	fill("ix_many", 4);
+	fill("ix_one", 1);
+	snprintf(cmd, sizeof cmd, "cp '%s/ix_many/index/data.mdb' '%s/ix_one/index/data.mdb'", dir, dir);
+	T_EQ_INT(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "%s/ix_one", dir);
+	T_EQ_INT(st_db_open(&db, cmd, 0), CR_OK);
+	if (!db) {
+		db = keep;
+		return;
+	}
+	T_EQ_INT(st_db_index_fresh(db), 1);
+	w = st_writer_new(db); /* rebuilds from events */
+	q.types = t1, q.n_types = 1;
+	T_EQ_STR(seqs(&q), "2");
+	q.n_types = 0;
+	T_EQ_STR(seqs(&q), "1,2");
+	st_writer_destroy(&w);
+	st_db_close(&db);
+	T_EQ_INT(st_db_open(&db, cmd, 0), CR_OK); /* a clean close: trusted */
+	T_EQ_INT(db ? st_db_index_fresh(db) : -1, 0);
+	st_db_close(&db);
+	db = keep;
+}
+
+static _Atomic int trim_stop, trim_bad, trim_reads;
+
+/* Reader thread: every AGREE query must see exactly the even seqs <= its
+ * head (fill() stores A1 = CONSULT, AGREE per article), trimmed or not. */
+static void *trim_reader(void *arg)
+{
+	st_db *x = arg;
+	Courant__Query q = COURANT__QUERY__INIT;
+	char *t1[] = {"AGREE"};
+	q.version = CR_SCHEMA_VERSION;
+	q.types = t1, q.n_types = 1;
+	q.has_limit = 1, q.limit = 10000;
+	while (!atomic_load(&trim_stop)) {
+		cr_buf out;
+		size_t n;
+		uint64_t head;
+		Courant__QueryReply *r = NULL;
+		int ok = 0;
+		cr_buf_init(&out, 0);
+		if (!st_query_answer(x, stats, &q, &out, &n, &head) &&
+		    !cr_decode_query_reply(out.data, out.len, &r, NULL, 0)) {
+			ok = r->n_events == head / 2;
+			for (size_t i = 0; ok && i < r->n_events; i++)
+				ok = r->events[i]->seq == 2 * (i + 1) && !strcmp(r->events[i]->event->type, "AGREE");
+			cr_msg_free(&r->base);
+		}
+		cr_buf_fini(&out);
+		atomic_fetch_add(&trim_bad, !ok);
+		atomic_fetch_add(&trim_reads, 1);
+	}
+	return NULL;
+}
+
+static void test_trim_concurrent(void)
+{
+	char d[300];
+	static char ids[200][16];
+	st_db *x = NULL;
+	st_writer *w;
+	st_result r;
+	pthread_t th;
+	int trimmed = 0;
+
+	snprintf(d, sizeof d, "%s/trim", dir);
+	T_EQ_INT(st_db_open(&x, d, 0), CR_OK);
+	if (!x)
+		return;
+	w = st_writer_new(x);
+	st_result_init(&r);
+	pthread_create(&th, NULL, trim_reader, x);
+	for (int i = 0; i < 200; i += 4) {
+		Courant__Work *b[4];
+		for (int j = 0; j < 4; j++) {
+			snprintf(ids[i + j], sizeof ids[i + j], "t%d", i + j);
+			b[j] = make_work(ids[i + j], (uint64_t)(i + j + 1), A1, 2);
+		}
+		T_EQ_INT(st_writer_commit(w, b, NULL, 4, &r), CR_OK);
+		trimmed += st_db_trim(x, 0); /* budget 0: drop every time */
+		for (int j = 0; j < 4; j++)
+			free_work(b[j]);
+		while (atomic_load(&trim_reads) < i / 4) /* let the reader interleave */
+			sched_yield();
+	}
+	atomic_store(&trim_stop, 1);
+	pthread_join(th, NULL);
+	T_EQ_INT(trimmed, 50);
+	T_OK(atomic_load(&trim_reads) >= 49);
+	T_EQ_INT(atomic_load(&trim_bad), 0);
+	st_result_fini(&r);
+	st_writer_destroy(&w);
+	st_db_close(&x);
 }
 
 int main(void)
@@ -364,6 +522,8 @@ int main(void)
 	T_RUN(test_topics);
 	T_RUN(test_tokens_and_take);
 	T_RUN(test_grow);
+	T_RUN(test_index_foreign);
+	T_RUN(test_trim_concurrent);
 	st_stats_destroy(&stats);
 	st_db_close(&db);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -1,0 +1,34 @@
+/* Protobuf wire-format helpers for bytes the store keeps as they arrived
+ * (proto2 encoding, see proto/courant.proto): finding length-delimited
+ * fields of a message without unpacking it, and writing fields. Only for messages that already
+ * passed the codec's checks (common/codec.h): the scan is bounded but does
+ * not validate anything else. */
+#ifndef COURANT_STORE_WIRE_H
+#define COURANT_STORE_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The payload of length-delimited field `field` of the message in buf[0,len)
+ * when it occurs exactly once at the top level: 0, with out and outlen set;
+ * -1 when it is absent, repeated (protobuf would merge the occurrences) or
+ * the bytes do not parse. */
+int st_wire_field(const void *buf, size_t len, unsigned field, const uint8_t **out, size_t *outlen);
+
+/* The next occurrence of length-delimited field `field` at or after *pos:
+ * 0 with out/outlen set and *pos moved past it; -1 at the end or on bytes
+ * that do not parse. Occurrences come in the order a decoder sees them, so
+ * the i-th is the i-th element of a repeated field. */
+int st_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const uint8_t **out,
+		 size_t *outlen);
+
+/* Writers into a buffer the caller sized with ST_WIRE_VARINT_MAX per varint
+ * (tags included): return the bytes written. */
+#define ST_WIRE_VARINT_MAX 10
+size_t st_wire_varint(uint8_t *out, uint64_t v);
+/* tag (field, wire type 0) + value */
+size_t st_wire_put_u64(uint8_t *out, unsigned field, uint64_t v);
+/* tag (field, wire type 2) + length + bytes */
+size_t st_wire_put_bytes(uint8_t *out, unsigned field, const void *data, size_t len);
+
+#endif
