@@ -1,6 +1,7 @@
 /* Pipeline stage loop; see worker.h. */
 #include "common/worker.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,17 @@ cr_err cr_worker_send_pb(void *out, const ProtobufCMessage *m)
 	e = cr_worker_send(out, p, n);
 	free(p);
 	return e;
+}
+
+cr_err cr_worker_forward(void *out, zmq_msg_t *msg)
+{
+	int rc;
+	do
+		rc = zmq_msg_send(msg, out, 0);
+	while (rc < 0 && zmq_errno() == EINTR && !cr_zstopping());
+	if (rc >= 0)
+		return CR_OK;
+	return zmq_errno() == EINTR || zmq_errno() == ETERM ? CR_EINTR : cr_err_from_errno(zmq_errno());
 }
 
 cr_err cr_worker_reject(void *out, const char *stage, const char *reason, const char *id, uint64_t seq,
@@ -127,6 +139,11 @@ static void multipart_junk(cr_counters *c, const cr_zmsg *m)
 
 cr_err cr_worker_run(const cr_worker_cfg *c)
 {
+	return cr_worker_run_msg(c, NULL);
+}
+
+cr_err cr_worker_run_msg(const cr_worker_cfg *c, cr_worker_msg_fn handle_msg)
+{
 	void *in = NULL, *out = NULL;
 	cr_zwatch watch = {0};
 	cr_err e = CR_OK;
@@ -148,7 +165,9 @@ cr_err cr_worker_run(const cr_worker_cfg *c)
 			cr_zwatch_handle(&watch);
 		while (!cr_zstopping() && cr_zrecv(in, &m, ZMQ_DONTWAIT) == CR_OK) {
 			cr_err he = CR_OK;
-			if (m.n == 1 && !m.dropped)
+			if (m.n == 1 && !m.dropped && handle_msg)
+				he = handle_msg(c->ctx, &m.part[0], out);
+			else if (m.n == 1 && !m.dropped)
 				he = c->handle(c->ctx, cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), out);
 			else
 				multipart_junk(c->counters, &m);

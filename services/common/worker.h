@@ -12,11 +12,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <zmq.h>
 #include "common/counters.h"
 #include "common/endpoints.h"
 #include "common/err.h"
 
 typedef cr_err (*cr_worker_fn)(void *ctx, const void *frame, size_t len, void *out);
+/* A handler given the received message itself, so that it can pass it on
+ * without a copy (cr_worker_forward). The message stays the loop's: it is
+ * closed after the handler returns (a no-op once it has been sent). */
+typedef cr_err (*cr_worker_msg_fn)(void *ctx, zmq_msg_t *msg, void *out);
 
 typedef struct cr_worker_cfg {
 	const char *in_ep, *out_ep;
@@ -29,10 +34,15 @@ typedef struct cr_worker_cfg {
 
 /* Run until a stop signal. Returns CR_OK after a clean stop. */
 cr_err cr_worker_run(const cr_worker_cfg *c);
+/* The same loop, handing each frame to `fn` as a message (c->handle unused). */
+cr_err cr_worker_run_msg(const cr_worker_cfg *c, cr_worker_msg_fn fn);
 
 /* Send a frame on `out`, blocking (backpressure) but interruptible. */
 cr_err cr_worker_send(void *out, const void *p, size_t n);
 cr_err cr_worker_send_pb(void *out, const ProtobufCMessage *m);
+/* Send a received message on `out` as it is, zero copy, blocking like
+ * cr_worker_send. On success *msg is left empty (ZeroMQ owns the data). */
+cr_err cr_worker_forward(void *out, zmq_msg_t *msg);
 
 /* Send Work{rejection} for an article this stage cannot process. */
 cr_err cr_worker_reject(void *out, const char *stage, const char *reason, const char *id, uint64_t seq,

@@ -131,7 +131,6 @@ cr_err cr_zrecv(void *sock, cr_zmsg *m, int flags)
 	m->dropped = 0;
 	while (more) {
 		zmq_msg_t tmp, *dst = m->n < CR_ZMAX_PARTS ? &m->part[m->n] : &tmp;
-		size_t sz = sizeof more;
 		zmq_msg_init(dst);
 		if (zmq_msg_recv(dst, sock, m->n ? 0 : flags) < 0) {
 			int e = zmq_errno();
@@ -139,8 +138,7 @@ cr_err cr_zrecv(void *sock, cr_zmsg *m, int flags)
 			cr_zmsg_close(m);
 			return map_zerr(e);
 		}
-		if (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz) != 0)
-			more = 0;
+		more = zmq_msg_more(dst);
 		if (dst == &tmp) {
 			zmq_msg_close(&tmp);
 			m->dropped++;

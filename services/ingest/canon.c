@@ -189,6 +189,30 @@ static inline uint64_t has_low(uint64_t x)
 	return (x - 0x2121212121212121ull) & ~x & 0x8080808080808080ull;
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* Exactly the bytes of x below 0x21 (0x80 in each), no borrow between bytes. */
+static inline uint64_t low_bytes(uint64_t x)
+{
+	return ~(((x & ~HIGH) + (0x80 - 0x21) * ONES) | x) & HIGH;
+}
+
+/* Exactly the bytes of x equal to ' ' (0x80 in each). */
+static inline uint64_t space_bytes(uint64_t x)
+{
+	uint64_t z = x ^ (0x20 * ONES);
+	return ~(((z & ~HIGH) + (~HIGH)) | z) & HIGH;
+}
+
+/* Text words: if the only bytes <= 0x20 in x are single spaces, none of
+ * them first unless text came before, folding keeps x as it is. */
+static inline int folds_to_itself(uint64_t x, unsigned after_text)
+{
+	uint64_t sp = space_bytes(x);
+	return low_bytes(x) == sp && !(sp & (sp << 8)) && (after_text || !(sp & 0x80));
+}
+
 static inline uint64_t load_le(const unsigned char *p)
 {
 	uint64_t x;
@@ -217,11 +241,11 @@ void ic_text_hash(const void *text, size_t len, uint8_t out[16])
 		/* fold: a whitespace byte is kept (as ' ') only right after text;
 		 * a trailing space is dropped at the end */
 		while (i < len && k < FOLD_BUF) {
-			if (i + 8 <= len && !has_low(x = load_le(t + i))) {
+			if (i + 8 <= len && (!has_low(x = load_le(t + i)) || folds_to_itself(x, after_text))) {
 				memcpy(buf + k, t + i, 8);
 				k += 8;
 				i += 8;
-				after_text = 1;
+				after_text = t[i - 1] != ' ';
 				continue;
 			}
 			unsigned c = t[i++], ws = ws_tab[c];

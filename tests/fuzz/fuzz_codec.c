@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/codec.h"
+#include "common/peek.h"
 #include "common/worker.h"
 
 /* libprotobuf-c 1.4.1 accepts a field number 0 written as a non-minimal
@@ -59,6 +60,40 @@ static void check_salvage(const uint8_t *p, size_t n)
 		abort(); /* a salvaged id is a terminated, non-empty string */
 }
 
+/* cr_peek_work (the relay's check) against the decoder: what the peek
+ * accepts must never be refused by the decoder for a structural reason
+ * (unpack, version, field number 0, payload count); it may be refused for
+ * content, which peek.h leaves to the next stage. The decoder's memory cap
+ * (8 x the frame + 1 MiB) cannot be reached by frames of <= 4 KiB (at most
+ * ~2,000 sub-messages of a few hundred bytes), so "not a valid" is structural
+ * there. Whatever the decoder accepts, the peek accepts with its payload. */
+static void check_peek(const uint8_t *p, size_t n)
+{
+	static const char *const structural[] = {"not a valid", "unknown schema version", "field number 0",
+						 "payloads, expected exactly one", "over the", NULL};
+	Courant__Work *w = NULL;
+	char why[256];
+	int payload = -1;
+	cr_err pe = cr_peek_work(p, n, &payload, NULL, 0), de = cr_decode_work(p, n, &w, why, sizeof why);
+	if (de == CR_OK) {
+		int want = w->article ? 2 : w->extraction ? 3 : w->rejection ? 4 : 5;
+		if (pe != CR_OK || payload != want)
+			abort(); /* the peek refused a valid frame, or misnamed its payload */
+		cr_msg_free(&w->base);
+		return;
+	}
+	if (pe != CR_OK) {
+		if (payload != 0)
+			abort();
+		return;
+	}
+	if (n > 4096)
+		return;
+	for (int i = 0; structural[i]; i++)
+		if (strstr(why, structural[i]))
+			abort(); /* the peek let through a frame the decoder cannot read */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -71,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2:
 		CHECK_DECODER(cr_decode_work, Courant__Work, p, n);
 		check_salvage(p, n);
+		check_peek(p, n);
 		break;
 	case 3: CHECK_DECODER(cr_decode_ack, Courant__Ack, p, n); break;
 	case 4: CHECK_DECODER(cr_decode_query, Courant__Query, p, n); break;

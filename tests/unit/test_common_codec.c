@@ -1,10 +1,13 @@
 /* Unit tests for common/codec: round trips, size caps, version and field
  * validation, and that random bytes never crash a decoder; and
- * cr_worker_salvage_id (common/worker.h), which looks into refused frames. */
+ * cr_worker_salvage_id (common/worker.h), which looks into refused frames;
+ * and cr_peek_work (common/peek.h), the relay's structural check. */
 #include "t.h"
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "common/codec.h"
+#include "common/peek.h"
 #include "common/worker.h"
 
 static void *pack_work(Courant__Work *w, size_t *n)
@@ -293,6 +296,62 @@ static void test_salvage(void)
 	T_EQ_INT(cr_worker_salvage_id(NULL, 0, id, sizeof id, &seq), 0);
 }
 
+/* The relay's check: valid frames pass with their payload named, frames
+ * that would not unpack or carry the wrong version or payload count fail. */
+static void test_peek(void)
+{
+	Courant__Work w = COURANT__WORK__INIT;
+	Courant__Article a = COURANT__ARTICLE__INIT;
+	Courant__Stats st = COURANT__STATS__INIT;
+	Courant__Sentence s0 = COURANT__SENTENCE__INIT, *ss[1] = {&s0};
+	unsigned char buf[512];
+	int pl = -1;
+	size_t n;
+	void *p;
+	w.version = a.version = st.version = CR_SCHEMA_VERSION;
+	a.id = "peek-1";
+	a.seq = 3;
+	a.text = "Bonjour.";
+	a.n_sentences = 1;
+	a.sentences = ss;
+	s0.end = 8;
+	w.article = &a;
+	p = pack_work(&w, &n);
+	T_OK(n < sizeof buf - 4);
+	T_EQ_INT(cr_peek_work(p, n, &pl, NULL, 0), CR_OK);
+	T_EQ_INT(pl, 2);
+	memcpy(buf, p, n);
+	T_EQ_INT(cr_peek_work(buf, n - 1, &pl, NULL, 0), CR_EPROTO); /* truncated */
+	T_EQ_INT(pl, 0);
+	buf[n] = 0x07; /* trailing byte: field 0 */
+	T_EQ_INT(cr_peek_work(buf, n + 1, &pl, NULL, 0), CR_EPROTO);
+	memcpy(buf + n, "\x81\x00\x01", 3); /* field 0 written as a two-byte tag */
+	T_EQ_INT(cr_peek_work(buf, n + 3, &pl, NULL, 0), CR_EPROTO);
+	memcpy(buf + n, "\x08\x63", 2); /* version again, 99: the last one wins */
+	T_EQ_INT(cr_peek_work(buf, n + 2, &pl, NULL, 0), CR_EVERSION);
+	memcpy(buf + n, "\xf8\x01\x05", 3); /* unknown field 31: kept, as unpack does */
+	T_EQ_INT(cr_peek_work(buf, n + 3, &pl, NULL, 0), CR_OK);
+	free(p);
+	st.service = "relay";
+	w.stats = &st;
+	p = pack_work(&w, &n); /* article and stats */
+	T_EQ_INT(cr_peek_work(p, n, &pl, NULL, 0), CR_EPROTO);
+	free(p);
+	w.article = NULL;
+	p = pack_work(&w, &n);
+	T_EQ_INT(cr_peek_work(p, n, &pl, NULL, 0), CR_OK);
+	T_EQ_INT(pl, 5);
+	free(p);
+	a.version = 2; /* payload version */
+	w.stats = NULL;
+	w.article = &a;
+	p = pack_work(&w, &n);
+	T_EQ_INT(cr_peek_work(p, n, &pl, NULL, 0), CR_EPROTO);
+	free(p);
+	T_EQ_INT(cr_peek_work("", 0, &pl, NULL, 0), CR_EPROTO); /* no version */
+	T_EQ_INT(cr_peek_work(buf, (size_t)CR_MAX_FRAME + 1, &pl, NULL, 0), CR_ETOOBIG);
+}
+
 int main(void)
 {
 	T_RUN(test_work_roundtrip);
@@ -302,5 +361,6 @@ int main(void)
 	T_RUN(test_submit_and_ack);
 	T_RUN(test_field_number_zero);
 	T_RUN(test_salvage);
+	T_RUN(test_peek);
 	return t_done();
 }

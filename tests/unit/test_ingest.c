@@ -37,6 +37,12 @@ static void test_text_hash(void)
 	ic_text_hash("Hello world!", 12, c);
 	T_OK(!memcmp(a, b, 16));
 	T_OK(memcmp(a, c, 16) != 0);
+	/* eight-byte steps over single spaces (canon.c) fold like byte steps */
+	ic_text_hash("Le ministre a dit que la paix est proche.", 41, a);
+	ic_text_hash("Le  ministre\ta dit que\n\nla paix est  proche. ", 45, b);
+	ic_text_hash("Le ministre a dit que la paix est proche!", 41, c);
+	T_OK(!memcmp(a, b, 16));
+	T_OK(memcmp(a, c, 16) != 0);
 }
 
 static void test_pending_window_and_redelivery(void)
