@@ -8,8 +8,12 @@
 #include "common/codec.h"
 #include "common/log.h"
 #include "common/zio.h"
+#include "store/lite.h"
 #include "store/publish.h"
+#include "store/wire.h"
 #include "store/writer.h"
+
+#define IDLE_MS 5 /* no frame for this long: index what waits */
 
 struct batch {
 	Courant__Work *work[ST_BATCH_MAX];
@@ -40,13 +44,14 @@ static void drain(const st_intake_cfg *cfg, struct batch *b)
 		cr_zmsg m;
 		Courant__Work *w = NULL;
 		char why[160];
+		int slim;
 		if (cr_zrecv(cfg->pull, &m, ZMQ_DONTWAIT))
 			break;
 		count(&c->received, 1);
 		bytes += cr_zmsg_size(&m, 0);
 		if (m.n != 1 || m.dropped)
 			malformed(c, "multipart frame");
-		else if (cr_decode_work(cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), &w, why, sizeof why))
+		else if (st_lite_decode_work(cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), &w, &slim, why, sizeof why))
 			malformed(c, why);
 		if (w && (w->extraction || w->rejection)) {
 			cr_zmsg *f = &b->frame[b->n];
@@ -95,19 +100,22 @@ static void send_acks(const st_intake_cfg *cfg, const st_result *res)
 }
 
 /* The item could not be stored: keep it as a dead letter instead, with the
- * packed extraction as payload (capped like any article body). */
-static cr_err bury(st_writer *w, Courant__Work *item, cr_err why, st_result *res)
+ * extraction's bytes from its frame as payload (the decoded article lacks
+ * its body, see lite.h), capped like any article body. */
+static cr_err bury(st_writer *w, Courant__Work *item, const st_raw *raw, cr_err why, st_result *res)
 {
 	Courant__Work dw = COURANT__WORK__INIT;
 	Courant__Rejection r = COURANT__REJECTION__INIT;
 	const Courant__Article *a = item->extraction ? item->extraction->article : NULL;
 	char reason[160];
+	const uint8_t *payload = NULL;
 	size_t n = 0;
-	void *payload = item->extraction ? cr_pack(&item->extraction->base, &n) : NULL;
 	cr_err err;
 
 	if (!item->extraction) /* a rejection that cannot be stored: nothing left to try */
 		return why;
+	if (st_wire_field(raw->data, raw->len, 3, &payload, &n))
+		payload = NULL;
 	snprintf(reason, sizeof reason, "store could not write the article: %s", cr_strerror(why));
 	dw.version = r.version = CR_SCHEMA_VERSION;
 	r.id = a->id;
@@ -116,14 +124,13 @@ static cr_err bury(st_writer *w, Courant__Work *item, cr_err why, st_result *res
 	r.stage = "store";
 	r.reason = reason;
 	r.has_payload = payload != NULL && n <= CR_MAX_ARTICLE;
-	r.payload.data = payload;
+	r.payload.data = (uint8_t *)payload;
 	r.payload.len = r.has_payload ? n : 0;
 	dw.rejection = &r;
 	{
 		Courant__Work *one = &dw;
 		err = st_writer_commit(w, &one, NULL, 1, res);
 	}
-	free(payload);
 	return err;
 }
 
@@ -132,13 +139,13 @@ static cr_err write_batch(st_writer *w, struct batch *b, st_result *res, st_resu
 {
 	cr_err err = st_writer_commit(w, b->work, b->raw, b->n, res);
 	if (!err || err == CR_ENOSPC || b->n == 1)
-		return b->n == 1 && err && err != CR_ENOSPC ? bury(w, b->work[0], err, res) : err;
+		return b->n == 1 && err && err != CR_ENOSPC ? bury(w, b->work[0], &b->raw[0], err, res) : err;
 	cr_warn("batch_split", "items=%zu err=%s", b->n, cr_errname(err));
 	st_result_reset(res);
 	for (size_t i = 0; i < b->n; i++) {
 		cr_err e = st_writer_commit(w, &b->work[i], &b->raw[i], 1, one);
 		if (e && e != CR_ENOSPC)
-			e = bury(w, b->work[i], e, one);
+			e = bury(w, b->work[i], &b->raw[i], e, one);
 		if (!e)
 			e = st_result_take(res, one);
 		if (e)
@@ -170,9 +177,9 @@ static void commit(const st_intake_cfg *cfg, st_writer *w, struct batch *b, st_r
 	count(&c->dead_written, res->dead);
 	count(&c->events_written, res->events);
 	count(&c->map_grows, res->grows);
+	st_server_committed(cfg->server, st_writer_head(w));
 	st_publish(cfg->pub, subs, res, c);
 	send_acks(cfg, res);
-	st_server_notify(cfg->server, st_writer_head(w));
 	if (cfg->map_budget && st_db_trim(cfg->db, cfg->map_budget))
 		count(&c->map_trims, 1);
 	cr_debug("commit", "items=%zu stored=%llu events=%llu us=%llu err=%s", b->n,
@@ -201,6 +208,18 @@ static int gather(const st_intake_cfg *cfg, unsigned long long last)
 	return 1;
 }
 
+/* Write the collected index entries when due (`now`, a query waits for
+ * them, or the index gap has passed), then wake the long polls and the
+ * queries that wait: none looks past them. */
+static void index_due(const st_intake_cfg *cfg, st_writer *w, int now, uint64_t *notified)
+{
+	st_writer_index(w, st_server_index_wanted(cfg->server) || now);
+	if (st_writer_indexed(w) != *notified) {
+		*notified = st_writer_indexed(w);
+		st_server_notify(cfg->server, *notified);
+	}
+}
+
 cr_err st_intake_run(const st_intake_cfg *cfg)
 {
 	st_writer *w = st_writer_new(cfg->db);
@@ -209,6 +228,9 @@ cr_err st_intake_run(const st_intake_cfg *cfg)
 	st_subs subs = {0, 0};
 	zmq_pollitem_t item = {cfg->pull, 0, ZMQ_POLLIN, 0};
 	unsigned long long last = 0;
+	uint64_t notified;
+	long wait_ms = 1000;
+	int rc;
 	cr_err err = CR_OK;
 
 	st_result_init(&res);
@@ -216,9 +238,12 @@ cr_err st_intake_run(const st_intake_cfg *cfg)
 		err = CR_ENOMEM;
 		goto out;
 	}
-	st_server_notify(cfg->server, st_writer_head(w));
+	st_writer_set_index_gap(w, cfg->index_gap_us);
+	notified = st_writer_indexed(w);
+	st_server_committed(cfg->server, st_writer_head(w));
+	st_server_notify(cfg->server, notified);
 	cr_notice("ready", "head_seq=%llu", (unsigned long long)st_writer_head(w));
-	while (cr_zpoll(&item, 1, 1000) >= 0) {
+	while ((rc = cr_zpoll(&item, 1, wait_ms)) >= 0) {
 		drain(cfg, b);
 		if (b->n && b->n < ST_GAP_BATCH && gather(cfg, last))
 			drain(cfg, b);
@@ -226,7 +251,14 @@ cr_err st_intake_run(const st_intake_cfg *cfg)
 			last = cr_mono_us();
 			commit(cfg, w, b, &res, &subs);
 		}
+		/* a quiet store (nothing came within IDLE_MS) indexes what waits,
+		 * so long polls see its commits soon; under load, every index gap
+		 * (queries that need them ask, server.h) */
+		index_due(cfg, w, rc == 0, &notified);
+		wait_ms = st_writer_indexed(w) != st_writer_head(w) ? IDLE_MS : 1000;
 	}
+	st_writer_index(w, 1);
+	st_server_notify(cfg->server, st_writer_indexed(w));
 out:
 	st_result_fini(&res);
 	free(b);

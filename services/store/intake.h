@@ -11,11 +11,13 @@
  *      refuses), its items are committed one by one and an item that still
  *      fails becomes a dead letter (stage "store"), so that one bad article
  *      can never block the others forever;
- *   4. only then (the writer has also committed the batch's index entries)
- *      PUB the events, PUSH one Ack with every item to ingest (non-blocking:
- *      when ingest is away the Ack is dropped and counted; its re-send will be
- *      acked DUPLICATE_STORED), wake the query thread, and trim the maps'
- *      resident pages to map_budget (st_db_trim).
+ *   4. only then PUB the events, PUSH one Ack with every item to ingest
+ *      (non-blocking: when ingest is away the Ack is dropped and counted; its
+ *      re-send will be acked DUPLICATE_STORED), and trim the maps' resident
+ *      pages to map_budget (st_db_trim);
+ *   5. write the collected index entries when index_gap_us has passed since
+ *      the last index txn, when store-in stays empty for IDLE_MS, or when
+ *      a query waits for them (server.h); then wake the query thread.
  * A stop signal lets the current batch finish before st_intake_run returns. */
 #ifndef COURANT_STORE_INTAKE_H
 #define COURANT_STORE_INTAKE_H
@@ -37,6 +39,7 @@ typedef struct st_intake_cfg {
 	st_stats *stats;
 	st_server *server;
 	unsigned commit_gap_us; /* min. time between commit starts under load, 0 = none */
+	unsigned index_gap_us;  /* min. time between index txns under load (writer.h) */
 	size_t map_budget;      /* st_db_trim budget (bytes) after each commit, 0 = never trim */
 } st_intake_cfg;
 

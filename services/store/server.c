@@ -27,7 +27,14 @@ struct held {
 	struct envelope env;
 	Courant__Query *q;
 	unsigned long long deadline_us;
+	uint64_t want; /* answer once indexed >= want (0: none, a held FOLLOW) */
+	unsigned long long want_us; /* ... or at this time, with what is indexed */
 };
+
+/* A query that finds committed events not yet indexed waits for them up to
+ * this long (the writer indexes at once when asked, st_server_index_wanted):
+ * what a writer acknowledged is what a query sees. */
+#define INDEX_WAIT_US 200000u
 
 struct st_server {
 	st_db *db;
@@ -35,7 +42,9 @@ struct st_server {
 	void *router, *wake_rx, *wake_tx;
 	pthread_t th;
 	int started;
-	_Atomic uint64_t head;
+	_Atomic uint64_t head;      /* indexed: what queries see */
+	_Atomic uint64_t committed; /* events head of the main env */
+	_Atomic int wanted;         /* a query waits for the index */
 	_Atomic int stop;
 	uint64_t seen_head;
 	struct held *held;
@@ -73,7 +82,7 @@ static void release(st_server *s, int i)
 			      memory_order_relaxed);
 }
 
-static void hold(st_server *s, const struct envelope *e, Courant__Query *q)
+static void hold(st_server *s, const struct envelope *e, Courant__Query *q, uint64_t want)
 {
 	unsigned ms = q->has_timeout_ms && q->timeout_ms ? q->timeout_ms : ST_FOLLOW_DEFAULT_MS;
 	struct held *h = &s->held[s->nheld++];
@@ -82,6 +91,8 @@ static void hold(st_server *s, const struct envelope *e, Courant__Query *q)
 	h->env = *e;
 	h->q = q;
 	h->deadline_us = cr_mono_us() + (unsigned long long)ms * 1000u;
+	h->want = want;
+	h->want_us = cr_mono_us() + INDEX_WAIT_US;
 	atomic_store_explicit(&st_stats_counters(s->stats)->follows_held, (uint64_t)s->nheld,
 			      memory_order_relaxed);
 }
@@ -121,8 +132,12 @@ static void on_request(st_server *s)
 		send_reply(s, &e, &s->out);
 		goto out;
 	}
-	if (answer(s, q) == 0 && q->kind == COURANT__QUERY_KIND__FOLLOW && s->nheld < ST_FOLLOW_MAX) {
-		hold(s, &e, q);
+	if (atomic_load(&s->head) < atomic_load(&s->committed) && s->nheld < ST_FOLLOW_MAX) {
+		hold(s, &e, q, atomic_load(&s->committed));
+		atomic_store(&s->wanted, 1);
+		q = NULL;
+	} else if (answer(s, q) == 0 && q->kind == COURANT__QUERY_KIND__FOLLOW && s->nheld < ST_FOLLOW_MAX) {
+		hold(s, &e, q, 0);
 		q = NULL;
 	} else {
 		send_reply(s, &e, &s->out);
@@ -145,6 +160,15 @@ static void sweep(st_server *s, int all)
 		struct held *h = &s->held[i];
 		int due = all || now >= h->deadline_us;
 		int worth = moved && (!h->q->has_after_seq || h->q->after_seq < head);
+		if (h->want && head < h->want && !all && now < h->want_us) {
+			i++;
+			continue;
+		}
+		if (h->want) { /* indexed now: answer as if it had just come */
+			h->want = 0;
+			due |= h->q->kind != COURANT__QUERY_KIND__FOLLOW;
+			worth = 1;
+		}
 		if ((due || worth) && (answer(s, h->q) > 0 || due)) {
 			send_reply(s, &h->env, &s->out);
 			release(s, i);
@@ -157,9 +181,12 @@ static void sweep(st_server *s, int all)
 static long next_timeout_ms(st_server *s)
 {
 	unsigned long long now = cr_mono_us(), first = now + 1000000u;
-	for (int i = 0; i < s->nheld; i++)
+	for (int i = 0; i < s->nheld; i++) {
 		if (s->held[i].deadline_us < first)
 			first = s->held[i].deadline_us;
+		if (s->held[i].want && s->held[i].want_us < first)
+			first = s->held[i].want_us;
+	}
 	return first <= now ? 0 : (long)((first - now + 999) / 1000);
 }
 
@@ -218,6 +245,16 @@ out:
 		st_server_stop(&s);
 	*out = s;
 	return err;
+}
+
+void st_server_committed(st_server *s, uint64_t head)
+{
+	atomic_store(&s->committed, head);
+}
+
+int st_server_index_wanted(st_server *s)
+{
+	return atomic_exchange(&s->wanted, 0);
 }
 
 void st_server_notify(st_server *s, uint64_t head)

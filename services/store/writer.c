@@ -8,17 +8,23 @@
 
 #include "common/codec.h"
 #include "common/log.h"
+#include "common/zio.h"
 #include "store/index.h"
 #include "store/wire.h"
 
 #define GROW_TRIES 8
+#define RETRY_US 1000000u /* between index attempts after a failure */
 
 struct st_writer {
 	st_db *db;
 	uint64_t head;      /* last committed event seq */
 	uint64_t dead_head; /* last committed dead-letter seq */
 	uint64_t indexed;   /* last event seq committed to the index env */
-	st_index_batch *ix; /* reused by every index txn */
+	st_index_batch *ix; /* entries of events (indexed, head] while ix_ok */
+	int ix_ok;          /* else the next index write reads the events back */
+	unsigned index_gap_us;
+	unsigned long long index_last_us; /* start of the last index txn */
+	int index_failing;                /* it failed: retry after RETRY_US */
 	unsigned long kill_after, commits; /* crash-test hook (writer.h) */
 };
 
@@ -133,16 +139,24 @@ st_writer *st_writer_new(st_db *db)
 		w->indexed = st_db_indexed_seq(db, r.index);
 		st_db_read_end(db, &r);
 	}
-	/* a failure here is retried before the next commit's index txn */
+	/* a failure here is retried at the next index write */
 	if (w->indexed < w->head)
 		st_index_catch_up(db, w->head, &w->indexed);
+	w->ix_ok = w->indexed == w->head;
 	return w;
+}
+
+void st_writer_set_index_gap(st_writer *w, unsigned gap_us)
+{
+	w->index_gap_us = gap_us;
 }
 
 void st_writer_destroy(st_writer **pw)
 {
-	if (*pw)
+	if (*pw) {
+		st_writer_index(*pw, 1);
 		st_index_batch_destroy(&(*pw)->ix);
+	}
 	free(*pw);
 	*pw = NULL;
 }
@@ -150,6 +164,11 @@ void st_writer_destroy(st_writer **pw)
 uint64_t st_writer_head(const st_writer *w)
 {
 	return w->head;
+}
+
+uint64_t st_writer_indexed(const st_writer *w)
+{
+	return w->indexed;
 }
 
 static int exists(MDB_txn *txn, MDB_dbi dbi, const char *id)
@@ -168,14 +187,6 @@ static cr_err put_packed(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, const ProtobufCM
 		return st_db_err(rc);
 	protobuf_c_message_pack(m, v.mv_data);
 	return CR_OK;
-}
-
-static uint64_t fnv64(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
 }
 
 /* The packed EventRecord of `rec`, its event taken as the bytes that arrived
@@ -300,14 +311,6 @@ static cr_err put_extraction(struct pass *p, Courant__Extraction *x, const st_ra
 	err = put_article(p, x, xb, xlen);
 	if (!err)
 		err = put_events(p, x, xb, xlen);
-	if (!err && a->url && *a->url) {
-		unsigned char h[8];
-		MDB_val uk = {8, h}, uv = {strlen(a->id), a->id};
-		int rc;
-		st_be64_put(h, fnv64(a->url));
-		rc = mdb_put(p->txn, st_db_dbi(db, ST_URLS), &uk, &uv, MDB_NOOVERWRITE);
-		err = rc == MDB_KEYEXIST ? CR_OK : st_db_err(rc);
-	}
 	if (!err) {
 		p->res->stored++;
 		err = add_ack(p->res, a->id, a->seq, COURANT__ACK_STATUS__STORED);
@@ -373,14 +376,11 @@ static cr_err one_pass(st_writer *w, Courant__Work *const *work, const st_raw *r
 	return err;
 }
 
-/* The batch's index entries in one txn of the index env (no fsync). */
-static cr_err index_pass(st_writer *w, const st_result *res)
+/* The pending index entries in one txn of the index env (no fsync). */
+static cr_err index_pass(st_writer *w)
 {
 	MDB_txn *ix = NULL;
 	cr_err err = st_db_write_begin(w->db, ST_ENV_INDEX, &ix);
-	st_index_batch_reset(w->ix);
-	for (size_t i = 0; i < res->npubs && !err; i++)
-		err = st_index_batch_add(w->ix, res->pubs[i].ev, res->pubs[i].published, res->pubs[i].seq);
 	if (!err)
 		err = st_index_batch_write(w->ix, w->db, ix);
 	if (!err)
@@ -392,35 +392,48 @@ static cr_err index_pass(st_writer *w, const st_result *res)
 	return err;
 }
 
-/* After the synced commit: index what it added. A batch of the expected
- * sequences is indexed from memory; when the indexes lag (an earlier index
- * txn failed) the events are read back instead. */
-static void index_batch(st_writer *w, const st_result *res, uint64_t before)
+/* After the synced commit: collect the index entries of what it added. */
+static void index_collect(st_writer *w, const st_result *res)
 {
 	cr_err err = CR_OK;
+	for (size_t i = 0; i < res->npubs && !err && w->ix_ok; i++)
+		err = st_index_batch_add(w->ix, res->pubs[i].ev, res->pubs[i].published, res->pubs[i].seq);
+	if (err) { /* read the events back at the next index write instead */
+		st_index_batch_reset(w->ix);
+		w->ix_ok = 0;
+	}
+}
+
+int st_writer_index(st_writer *w, int now)
+{
+	cr_err err = CR_OK;
+	unsigned long long t = cr_mono_us();
 	if (w->indexed == w->head)
-		return;
-	if (w->indexed == before) {
-		for (int tries = 0;; tries++) {
-			err = index_pass(w, res);
-			if (err != CR_ENOSPC || tries >= GROW_TRIES || st_db_grow(w->db, ST_ENV_INDEX))
-				break;
-		}
+		return 0;
+	if ((!now && t - w->index_last_us < w->index_gap_us) || (w->index_failing && t - w->index_last_us < RETRY_US))
+		return 0;
+	w->index_last_us = t;
+	if (w->ix_ok) {
+		err = index_pass(w); /* a full map or any other failure: catch up below */
 		if (!err)
 			w->indexed = w->head;
 	}
+	st_index_batch_reset(w->ix);
 	if (w->indexed < w->head)
 		err = st_index_catch_up(w->db, w->head, &w->indexed);
+	w->ix_ok = w->indexed == w->head;
+	w->index_failing = err != CR_OK;
 	if (err)
 		cr_error("index_failed", "indexed=%llu head=%llu err=%s", (unsigned long long)w->indexed,
 			 (unsigned long long)w->head, cr_errname(err));
+	return 1;
 }
 
 cr_err st_writer_commit(st_writer *w, Courant__Work *const *work, const st_raw *raw, size_t n,
 			st_result *res)
 {
 	cr_err err;
-	uint64_t grows = 0, before = w->head;
+	uint64_t grows = 0;
 
 	for (int tries = 0;; tries++) {
 		st_result_reset(res);
@@ -438,7 +451,8 @@ cr_err st_writer_commit(st_writer *w, Courant__Work *const *work, const st_raw *
 	} else {
 		if (w->kill_after && ++w->commits == w->kill_after)
 			raise(SIGKILL);
-		index_batch(w, res, before);
+		index_collect(w, res);
+		st_writer_index(w, 0);
 	}
 	res->grows = grows;
 	return err;

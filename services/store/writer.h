@@ -1,11 +1,15 @@
 /* The write path: one batch of decoded Work messages -> one LMDB write txn of
- * the main env -> one synced commit (group commit); then the batch's index
- * entries -> one txn of the index env, committed without fsync (see db.h).
- * Only after st_writer_commit returns CR_OK may the caller publish res->pubs,
- * send res->acks and wake the long polls: nothing in a result describes
- * uncommitted data, and every event of it is in the indexes already (unless
- * the index txn failed: then it is logged, and the next commit catches up
- * from `events` first; queries never look past indexed_seq).
+ * the main env -> one synced commit (group commit); the batch's index
+ * entries are collected in memory and written by st_writer_index, in one txn
+ * of the index env committed without fsync (see db.h), at most every
+ * index_gap_us: an index txn costs about one page copy per distinct index key
+ * it touches, whatever the number of entries, so fewer, larger index txns
+ * are much cheaper (it was half of the store's CPU at one per commit).
+ * Only after st_writer_commit returns CR_OK may the caller publish res->pubs
+ * and send res->acks: nothing in a result describes uncommitted data. Queries
+ * never look past indexed_seq (st_writer_indexed), so wake the long polls
+ * after st_writer_index. A failed index txn is logged and the next one
+ * catches up from `events`.
  *   extraction: stored once per article id (a re-send is acked
  *               DUPLICATE_STORED and writes nothing); each event gets the
  *               next event sequence and its index entries.
@@ -65,12 +69,23 @@ st_writer *st_writer_new(st_db *db);
 void st_writer_destroy(st_writer **w);
 
 /* Write and commit the batch; raw (may be NULL, or have NULL entries) gives
- * each item's frame. On error nothing was committed and the result is empty;
+ * each item's frame, which an item decoded by st_lite_decode_work needs
+ * (lite.h: its article lacks the body). On error nothing was committed and the result is empty;
  * the caller may retry later (ingest re-sends anyway). */
 cr_err st_writer_commit(st_writer *w, Courant__Work *const *work, const st_raw *raw, size_t n,
 			st_result *res);
 
 /* Highest committed event sequence. */
 uint64_t st_writer_head(const st_writer *w);
+/* Highest event sequence committed to the indexes (what queries see). */
+uint64_t st_writer_indexed(const st_writer *w);
+
+/* Minimum time between the starts of two index txns (default 0: one per
+ * st_writer_commit). Writes that wait are done by st_writer_index. */
+void st_writer_set_index_gap(st_writer *w, unsigned gap_us);
+/* Write the collected index entries when `now`, or when index_gap_us has
+ * passed since the last index txn. Returns 1 when it wrote (indexed moved
+ * or caught up), 0 when nothing was due. st_writer_destroy does it too. */
+int st_writer_index(st_writer *w, int now);
 
 #endif
