@@ -405,3 +405,101 @@ void *cr_pack(const ProtobufCMessage *m, size_t *len)
 	*len = protobuf_c_message_pack(m, p);
 	return p;
 }
+
+static size_t varint_size(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/* Tag and length of a length-prefixed field (numbers < 16: one-byte tag). */
+static uint8_t *put_head(uint8_t *p, unsigned field, size_t n)
+{
+	*p++ = (uint8_t)(field << 3 | PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED);
+	return put_varint(p, n);
+}
+
+/* Sum of the packed sizes of the repeated message field's elements with
+ * their one-byte tag and length prefix; sizes[i] records each element's. */
+static size_t repeated_size(ProtobufCMessage *const *m, size_t n, size_t *sizes)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		sizes[i] = protobuf_c_message_get_packed_size(m[i]);
+		total += 1 + varint_size(sizes[i]) + sizes[i];
+	}
+	return total;
+}
+
+static uint8_t *put_repeated(uint8_t *p, unsigned field, ProtobufCMessage *const *m, size_t n, const size_t *sizes)
+{
+	for (size_t i = 0; i < n; i++) {
+		p = put_head(p, field, sizes[i]);
+		p += protobuf_c_message_pack(m[i], p);
+	}
+	return p;
+}
+
+/* Field order and encoding as protobuf-c packs them: fields by number,
+ * `version` (field 1, varint CR_SCHEMA_VERSION) first, no unknown fields. */
+void *cr_pack_extraction_spliced(const void *article, size_t alen, Courant__Entity *const *ents, size_t nents,
+				 Courant__Event *const *evs, size_t nevs, size_t *len)
+{
+	ProtobufCMessage *const *em = (ProtobufCMessage *const *)ents, *const *vm = (ProtobufCMessage *const *)evs;
+	size_t *sizes = malloc((nents + nevs + 1) * sizeof *sizes), body, total;
+	uint8_t *buf, *p;
+	if (!sizes)
+		return NULL;
+	body = 1 + varint_size(CR_SCHEMA_VERSION) + 1 + varint_size(alen) + alen;
+	body += repeated_size(em, nents, sizes) + repeated_size(vm, nevs, sizes + nents);
+	total = 1 + varint_size(CR_SCHEMA_VERSION) + 1 + varint_size(body) + body;
+	if (!(p = buf = malloc(total))) {
+		free(sizes);
+		return NULL;
+	}
+	*p++ = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Work.version */
+	p = put_varint(p, CR_SCHEMA_VERSION);
+	p = put_head(p, 3, body); /* Work.extraction */
+	*p++ = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Extraction.version */
+	p = put_varint(p, CR_SCHEMA_VERSION);
+	p = put_head(p, 2, alen); /* Extraction.article */
+	memcpy(p, article, alen);
+	p += alen;
+	p = put_repeated(p, 3, em, nents, sizes);
+	p = put_repeated(p, 4, vm, nevs, sizes + nents);
+	free(sizes);
+	*len = (size_t)(p - buf);
+	return buf;
+}
+
+void *cr_pack_work_article(const void *article, size_t alen, uint32_t attempt, size_t *len)
+{
+	size_t body = alen + 1 + varint_size(attempt);
+	uint8_t *buf = malloc(1 + varint_size(CR_SCHEMA_VERSION) + 1 + varint_size(body) + body), *p = buf;
+	if (!buf)
+		return NULL;
+	*p++ = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Work.version */
+	p = put_varint(p, CR_SCHEMA_VERSION);
+	p = put_head(p, 2, body); /* Work.article */
+	if (alen)
+		memcpy(p, article, alen);
+	p += alen;
+	*p++ = 4 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Article.attempt */
+	p = put_varint(p, attempt);
+	*len = (size_t)(p - buf);
+	return buf;
+}

@@ -34,4 +34,21 @@ void cr_msg_free(ProtobufCMessage *m);
 /* Pack a message into a malloc'd buffer; returns NULL on allocation failure. */
 void *cr_pack(const ProtobufCMessage *m, size_t *len);
 
+/* Pack Work{extraction{article, entities, events}} with the article given
+ * as its encoding (article[0..alen), e.g. the range cr_peek_field_range found
+ * in the received Work{article}) copied verbatim instead of re-packed: the
+ * bytes are what protobuf-c packs for the same message whenever `article`
+ * is itself protobuf-c's packing (as normalize sends it), and in any case
+ * decode to the same message. malloc'd, NULL on allocation failure. */
+void *cr_pack_extraction_spliced(const void *article, size_t alen, Courant__Entity *const *ents, size_t nents,
+				 Courant__Event *const *evs, size_t nevs, size_t *len);
+
+/* Work{article} around an article's encoding (article[0..alen), e.g. as
+ * ingest journals it) with `attempt` (Article field 4) appended: protobuf
+ * keeps the last occurrence of a non-repeated field, so this sets attempt
+ * without unpacking and re-packing the article. A damaged encoding stays
+ * damaged: the next stage's decoder refuses it. malloc'd, NULL when out of
+ * memory. */
+void *cr_pack_work_article(const void *article, size_t alen, uint32_t attempt, size_t *len);
+
 #endif

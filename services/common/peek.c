@@ -120,8 +120,9 @@ static int packed_ok(walker *w, int wt, const uint8_t *p, size_t len)
 }
 
 /* What a walk learns of a message. `vbad`: a version in it is not
- * CR_SCHEMA_VERSION, judged as unpack merges repeated occurrences of a
- * (non-repeated) message field: the last occurrence's values win. */
+ * CR_SCHEMA_VERSION, or it carries a field number 0, judged as unpack
+ * merges repeated occurrences of a (non-repeated) message field: the last
+ * occurrence's values win. */
 typedef struct summary {
 	uint64_t seen; /* bit per field index present */
 	uint32_t version;
@@ -171,7 +172,7 @@ static int walk(walker *w, const ProtobufCMessageDescriptor *d, const uint8_t *p
 {
 	const uint8_t *end = p + len;
 	uint64_t tag, child_bad = 0;
-	int has_version = 0;
+	int has_version = 0, field0 = 0;
 	out->seen = 0;
 	out->version = CR_SCHEMA_VERSION;
 	if (depth > MAX_DEPTH || d->n_fields > 64)
@@ -181,12 +182,17 @@ static int walk(walker *w, const ProtobufCMessageDescriptor *d, const uint8_t *p
 		const ProtobufCFieldDescriptor *f;
 		uint64_t bit;
 		int vbad;
-		/* field numbers are taken modulo 2^32, as protobuf-c reads them */
-		if (varint(&p, end, 5, &tag) || (uint32_t)(tag >> 3) == 0)
+		/* protobuf-c refuses a one-byte tag of field 0 but takes a longer
+		 * one (81 00) as an unknown field 0, which the decoder refuses
+		 * unless a later occurrence of the message replaces it (merge):
+		 * judged like a bad version. Field numbers are taken modulo 2^32. */
+		if ((p < end && !(*p & 0xf8)) || varint(&p, end, 5, &tag))
 			return fail(w, "%s: bad tag", d->short_name);
 		val.wt = (int)(tag & 7);
 		if (read_value(w, &p, end, &val))
 			return -1;
+		if ((uint32_t)(tag >> 3) == 0)
+			field0 = 1;
 		if (!(f = field_of(d, (uint32_t)(tag >> 3))))
 			continue; /* unknown field: kept opaque by the decoder too */
 		if (field_ok(w, f, &val, depth, &vbad))
@@ -205,7 +211,7 @@ static int walk(walker *w, const ProtobufCMessageDescriptor *d, const uint8_t *p
 	for (unsigned i = 0; i < d->n_fields; i++)
 		if (d->fields[i].label == PROTOBUF_C_LABEL_REQUIRED && !(out->seen & (1ull << i)))
 			return fail(w, "%s: missing %s", d->short_name, d->fields[i].name);
-	out->vbad = (has_version && out->version != CR_SCHEMA_VERSION) || child_bad;
+	out->vbad = (has_version && out->version != CR_SCHEMA_VERSION) || child_bad || field0;
 	return 0;
 }
 
@@ -233,7 +239,7 @@ cr_err cr_peek_work(const void *buf, size_t len, int *payload, char *why, size_t
 		return CR_EVERSION;
 	}
 	if (top.vbad) {
-		fail(&w, "payload: unknown schema version");
+		fail(&w, "payload: unknown schema version or field number 0");
 		return CR_EPROTO;
 	}
 	for (unsigned i = 0; i < d->n_fields; i++)
@@ -247,4 +253,29 @@ cr_err cr_peek_work(const void *buf, size_t len, int *payload, char *why, size_t
 		return CR_EPROTO;
 	}
 	return CR_OK;
+}
+
+int cr_peek_field_range(const void *buf, size_t len, int field, size_t *off, size_t *n)
+{
+	const uint8_t *start = buf, *p = buf, *end = p + len;
+	walker w = {NULL, 0};
+	int found = 0;
+	if (!buf || len > CR_MAX_FRAME || field < 1)
+		return -1;
+	while (p < end) {
+		value val = {0, 0, NULL, 0};
+		uint64_t tag;
+		if (varint(&p, end, 5, &tag) || (uint32_t)(tag >> 3) == 0)
+			return -1;
+		val.wt = (int)(tag & 7);
+		if (read_value(&w, &p, end, &val))
+			return -1;
+		if ((uint32_t)(tag >> 3) != (uint32_t)field)
+			continue;
+		if (found++ || val.wt != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
+			return -1;
+		*off = (size_t)(val.body - start);
+		*n = val.len;
+	}
+	return found ? 0 : -1;
 }

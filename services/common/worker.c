@@ -22,16 +22,24 @@ cr_err cr_worker_send(void *out, const void *p, size_t n)
 	return e;
 }
 
+cr_err cr_worker_send_owned(void *out, void *p, size_t n)
+{
+	zmq_msg_t msg;
+	cr_err e = cr_zmsg_own(&msg, p, n);
+	if (e == CR_OK)
+		e = cr_worker_forward(out, &msg);
+	zmq_msg_close(&msg); /* frees p unless ZeroMQ holds it */
+	return e;
+}
+
+/* Packed into a buffer handed to ZeroMQ: zmq_send would copy it. */
 cr_err cr_worker_send_pb(void *out, const ProtobufCMessage *m)
 {
 	size_t n;
 	void *p = cr_pack(m, &n);
-	cr_err e;
 	if (!p)
 		return CR_ENOMEM;
-	e = cr_worker_send(out, p, n);
-	free(p);
-	return e;
+	return cr_worker_send_owned(out, p, n);
 }
 
 cr_err cr_worker_forward(void *out, zmq_msg_t *msg)

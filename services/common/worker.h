@@ -40,6 +40,9 @@ cr_err cr_worker_run_msg(const cr_worker_cfg *c, cr_worker_msg_fn fn);
 /* Send a frame on `out`, blocking (backpressure) but interruptible. */
 cr_err cr_worker_send(void *out, const void *p, size_t n);
 cr_err cr_worker_send_pb(void *out, const ProtobufCMessage *m);
+/* Send the malloc'd p[0..n) without copying it; takes ownership of p
+ * whatever it returns. */
+cr_err cr_worker_send_owned(void *out, void *p, size_t n);
 /* Send a received message on `out` as it is, zero copy, blocking like
  * cr_worker_send. On success *msg is left empty (ZeroMQ owns the data). */
 cr_err cr_worker_forward(void *out, zmq_msg_t *msg);

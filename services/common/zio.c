@@ -112,16 +112,41 @@ cr_err cr_zsend(void *sock, const void *p, size_t n, int flags)
 	return CR_OK;
 }
 
+/* ZeroMQ frees a zero-copy message's data from whichever thread drops the
+ * last reference (an I/O thread after the write): free() is thread-safe. */
+static void free_data(void *data, void *hint)
+{
+	(void)hint;
+	free(data);
+}
+
+cr_err cr_zmsg_own(zmq_msg_t *m, void *p, size_t n)
+{
+	if (zmq_msg_init_data(m, p, n, free_data, NULL) == 0)
+		return CR_OK;
+	free(p);
+	zmq_msg_init(m); /* closable, empty */
+	return CR_ENOMEM;
+}
+
+cr_err cr_zsend_owned(void *sock, void *p, size_t n, int flags)
+{
+	zmq_msg_t m;
+	cr_err e = cr_zmsg_own(&m, p, n);
+	if (e == CR_OK && zmq_msg_send(&m, sock, flags) < 0)
+		e = map_zerr(zmq_errno());
+	zmq_msg_close(&m); /* frees p unless ZeroMQ holds it */
+	return e;
+}
+
+/* Packed into a buffer that ZeroMQ then owns: zmq_send would copy it. */
 cr_err cr_zsend_pb(void *sock, const ProtobufCMessage *m, int flags)
 {
 	size_t n;
 	void *p = cr_pack(m, &n);
-	cr_err e;
 	if (!p)
 		return CR_ENOMEM;
-	e = cr_zsend(sock, p, n, flags);
-	free(p);
-	return e;
+	return cr_zsend_owned(sock, p, n, flags);
 }
 
 cr_err cr_zrecv(void *sock, cr_zmsg *m, int flags)

@@ -38,8 +38,15 @@ void cr_zclose(void **sock);
 /* Send one frame; flags as zmq_send (ZMQ_SNDMORE, ZMQ_DONTWAIT). CR_EAGAIN
  * when it would block, CR_EINTR on a signal. */
 cr_err cr_zsend(void *sock, const void *p, size_t n, int flags);
-/* Pack and send a protobuf message as one frame. */
+/* Pack and send a protobuf message as one frame (zero copy). */
 cr_err cr_zsend_pb(void *sock, const ProtobufCMessage *m, int flags);
+/* Send the malloc'd buffer p[0..n) as one frame without copying it: the
+ * call takes ownership of p whatever it returns (freed once sent, or now). */
+cr_err cr_zsend_owned(void *sock, void *p, size_t n, int flags);
+/* Initialise *m over the malloc'd p[0..n), which it then owns (freed by
+ * zmq_msg_close or after the send). On failure p is freed and *m is an empty
+ * message (still to be closed). */
+cr_err cr_zmsg_own(zmq_msg_t *m, void *p, size_t n);
 
 /* Receive one whole (possibly multipart) message. CR_EAGAIN with
  * ZMQ_DONTWAIT when nothing is queued, CR_EINTR on a signal. */

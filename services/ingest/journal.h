@@ -43,6 +43,18 @@ cr_err ij_fetch(ij_journal *j, uint64_t seq, cr_buf *out);
  * so that a dead-lettered article can be submitted again. */
 cr_err ij_done(ij_journal *j, const uint64_t *seqs, const int *dead, size_t n);
 
+/* The same, deferred: the marks are committed with the next ij_accept
+ * transaction, or by ij_flush / ij_tick / ij_close, or at once past 8192 of
+ * them (see journal.c for why losing them in a crash is harmless). The
+ * caller forgets the articles at once; after a crash they are pending again
+ * and re-sent. now_us: the clock ij_tick is given. CR_OK once the marks
+ * are kept (or, short of memory, committed at once). */
+cr_err ij_done_later(ij_journal *j, const uint64_t *seqs, const int *dead, size_t n, uint64_t now_us);
+/* Commit the deferred marks now (synced). */
+cr_err ij_flush(ij_journal *j);
+/* Commit them if the oldest has waited a second or more. */
+void ij_tick(ij_journal *j, uint64_t now_us);
+
 /* Call fn for every pending article in seq order (resume after restart). */
 cr_err ij_each_pending(ij_journal *j, void (*fn)(void *ctx, uint64_t seq, const char *id), void *ctx);
 

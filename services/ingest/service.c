@@ -272,43 +272,58 @@ static void on_submit(ingest *g)
 
 /* ---- delivery ------------------------------------------------------------- */
 
-static cr_err send_entry(ingest *g, ip_entry *e)
+/* The ingest Rejection that ends an article after max_attempts sends. A
+ * journal record that does not unpack is dead-lettered too, under the id
+ * ingest knows it by, with the record as payload. */
+static cr_err send_give_up(ingest *g, ip_entry *e)
 {
 	Courant__Work w = COURANT__WORK__INIT;
 	Courant__Rejection r = COURANT__REJECTION__INIT;
-	Courant__Article *a;
+	Courant__Article *a = courant__article__unpack(NULL, g->art.len, (const uint8_t *)g->art.data);
 	char reason[96];
+	cr_err err;
+
+	snprintf(reason, sizeof reason, "%s after %u attempts", a ? "no acknowledgement" : "unreadable journal record",
+		 g->cfg->max_attempts);
+	w.version = r.version = CR_SCHEMA_VERSION;
+	r.id = a ? a->id : e->id;
+	r.has_seq = 1;
+	r.seq = a ? a->seq : e->seq;
+	r.stage = "ingest";
+	r.reason = reason;
+	r.has_payload = a ? a->has_raw : 1;
+	r.payload = a ? a->raw : (ProtobufCBinaryData){g->art.len, (uint8_t *)g->art.data};
+	if (r.payload.len > CR_MAX_ARTICLE)
+		r.payload.len = CR_MAX_ARTICLE;
+	r.has_at_us = 1;
+	r.at_us = cr_now_us();
+	r.has_attempt = 1;
+	r.attempt = e->attempt + 1;
+	w.rejection = &r;
+	err = cr_zsend_pb(g->work, &w.base, ZMQ_DONTWAIT);
+	if (a)
+		courant__article__free_unpacked(a, NULL);
+	return err;
+}
+
+/* The journal holds the packed Article: it goes out as stored, with the
+ * attempt number appended (codec.h cr_pack_work_article) instead of being
+ * unpacked and re-packed. A damaged record is refused by normalize's
+ * decoder (dead-lettered when an id can be read, else dropped, re-sent and
+ * finally dead-lettered by send_give_up). */
+static cr_err send_entry(ingest *g, ip_entry *e)
+{
+	void *frame;
+	size_t n;
 	cr_err err;
 
 	if ((err = ij_fetch(g->journal, e->seq, &g->art)) != CR_OK)
 		return err;
-	a = courant__article__unpack(NULL, g->art.len, (const uint8_t *)g->art.data);
-	if (!a)
-		return CR_EPROTO;
-	w.version = CR_SCHEMA_VERSION;
-	a->has_attempt = 1;
-	a->attempt = e->attempt + 1;
-	if (e->give_up) {
-		snprintf(reason, sizeof reason, "no acknowledgement after %u attempts", g->cfg->max_attempts);
-		r.version = CR_SCHEMA_VERSION;
-		r.id = a->id;
-		r.has_seq = 1;
-		r.seq = a->seq;
-		r.stage = "ingest";
-		r.reason = reason;
-		r.has_payload = a->has_raw;
-		r.payload = a->raw;
-		r.has_at_us = 1;
-		r.at_us = cr_now_us();
-		r.has_attempt = 1;
-		r.attempt = a->attempt;
-		w.rejection = &r;
-	} else {
-		w.article = a;
-	}
-	err = cr_zsend_pb(g->work, &w.base, ZMQ_DONTWAIT);
-	courant__article__free_unpacked(a, NULL);
-	return err;
+	if (e->give_up)
+		return send_give_up(g, e);
+	if (!(frame = cr_pack_work_article(g->art.data, g->art.len, e->attempt + 1, &n)))
+		return CR_ENOMEM;
+	return cr_zsend_owned(g->work, frame, n, ZMQ_DONTWAIT);
 }
 
 static void send_some(ingest *g)
@@ -376,7 +391,8 @@ static void on_ack(ingest *g)
 		cr_msg_free(&a->base);
 		cr_zmsg_close(&m);
 	}
-	if (g->nforget && ij_done(g->journal, g->forget, g->forget_dead, g->nforget) == CR_OK)
+	/* committed with the next accepted batch (journal.c says why that is safe) */
+	if (g->nforget && ij_done_later(g->journal, g->forget, g->forget_dead, g->nforget, cr_mono_us()) == CR_OK)
 		g->nforget = 0;
 }
 
@@ -444,6 +460,7 @@ cr_err ingest_run(const ingest_config *cfg)
 				on_submit(&g);
 			expire(&g);
 			send_some(&g);
+			ij_tick(g.journal, cr_mono_us());
 		}
 		cr_info("stopping", "pending=%zu", ip_inflight(g.pend) + ip_queued(g.pend));
 	}

@@ -94,6 +94,40 @@ static void check_peek(const uint8_t *p, size_t n)
 			abort(); /* the peek let through a frame the decoder cannot read */
 }
 
+/* The extract service's splice: in a frame the decoder accepts with an
+ * article, the range cr_peek_field_range gives (when it gives one) decodes to
+ * the same article, and Work{extraction} spliced around it decodes, through
+ * the same validation, to that article again. */
+static void check_splice(const uint8_t *p, size_t n)
+{
+	Courant__Work *w = NULL, *x = NULL;
+	Courant__Article *a;
+	size_t off, alen, n1, n2, n3 = 0, sn;
+	uint8_t *p1, *p2, *p3 = NULL, *sp;
+	if (cr_decode_work(p, n, &w, NULL, 0) != CR_OK)
+		return;
+	if (!w->article || cr_peek_field_range(p, n, 2, &off, &alen)) {
+		cr_msg_free(&w->base);
+		return;
+	}
+	if (!(a = courant__article__unpack(NULL, alen, p + off)))
+		abort(); /* the range is not the article the decoder read */
+	p1 = cr_pack(&w->article->base, &n1);
+	p2 = cr_pack(&a->base, &n2);
+	sp = cr_pack_extraction_spliced(p + off, alen, NULL, 0, NULL, 0, &sn);
+	if (cr_decode_work(sp, sn, &x, NULL, 0) == CR_OK && x->extraction)
+		p3 = cr_pack(&x->extraction->article->base, &n3);
+	if (n1 != n2 || memcmp(p1, p2, n1) || n3 != n1 || memcmp(p1, p3, n1))
+		abort(); /* the spliced frame does not carry the decoded article */
+	free(p1);
+	free(p2);
+	free(p3);
+	free(sp);
+	cr_msg_free(x ? &x->base : NULL);
+	courant__article__free_unpacked(a, NULL);
+	cr_msg_free(&w->base);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -107,6 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK_DECODER(cr_decode_work, Courant__Work, p, n);
 		check_salvage(p, n);
 		check_peek(p, n);
+		check_splice(p, n);
 		break;
 	case 3: CHECK_DECODER(cr_decode_ack, Courant__Ack, p, n); break;
 	case 4: CHECK_DECODER(cr_decode_query, Courant__Query, p, n); break;
