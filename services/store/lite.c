@@ -41,35 +41,23 @@ struct field {
 	uint64_t v;                       /* varint value */
 };
 
-static int varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-	*v = 0;
-	for (int shift = 0; shift < 64 && *p < end; shift += 7) {
-		uint8_t b = *(*p)++;
-		*v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return 0;
-	}
-	return -1;
-}
-
 /* The field at *p; -1 at a bad encoding. */
 static int next(const uint8_t **p, const uint8_t *end, struct field *f)
 {
 	uint64_t key, n = 0;
 	f->start = *p;
-	if (varint(p, end, &key))
+	if (st_wire_get_varint(p, end, &key))
 		return -1;
 	f->num = (uint32_t)(key >> 3);
 	f->wt = (int)(key & 7);
 	f->v = 0;
 	f->val = *p;
 	switch (f->wt) {
-	case 0: return varint(p, end, &f->v) ? -1 : (f->end = *p, 0);
+	case 0: return st_wire_get_varint(p, end, &f->v) ? -1 : (f->end = *p, 0);
 	case 1: n = 8; break;
 	case 5: n = 4; break;
 	case 2:
-		if (varint(p, end, &n))
+		if (st_wire_get_varint(p, end, &n))
 			return -1;
 		f->val = *p;
 		break;

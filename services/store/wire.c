@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static int varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+int st_wire_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	*v = 0;
 	for (int shift = 0; shift < 64 && *p < end; shift += 7) {
@@ -20,11 +20,11 @@ static int skip(const uint8_t **p, const uint8_t *end, unsigned wt)
 {
 	uint64_t v;
 	switch (wt) {
-	case 0: return varint(p, end, &v);
+	case 0: return st_wire_get_varint(p, end, &v);
 	case 1: v = 8; break;
 	case 5: v = 4; break;
 	case 2:
-		if (varint(p, end, &v))
+		if (st_wire_get_varint(p, end, &v))
 			return -1;
 		break;
 	default: return -1; /* groups are not used by the schema */
@@ -41,7 +41,7 @@ int st_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const
 	const uint8_t *base = buf, *p = base + *pos, *end = base + len, *start;
 	while (p < end) {
 		uint64_t key, n;
-		if (varint(&p, end, &key))
+		if (st_wire_get_varint(&p, end, &key))
 			return -1;
 		start = p;
 		if (skip(&p, end, (unsigned)(key & 7)))
@@ -50,7 +50,7 @@ int st_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const
 			continue;
 		if ((key & 7) != 2)
 			return -1;
-		varint(&start, end, &n); /* parsed once by skip() */
+		st_wire_get_varint(&start, end, &n); /* parsed once by skip() */
 		*out = start;
 		*outlen = (size_t)n;
 		*pos = (size_t)(p - base);

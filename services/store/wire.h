@@ -22,6 +22,10 @@ int st_wire_field(const void *buf, size_t len, unsigned field, const uint8_t **o
 int st_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const uint8_t **out,
 		 size_t *outlen);
 
+/* Read one varint at *p (at most 10 bytes, not past `end`), moving *p past
+ * it: 0, or -1 when it runs off the end or is longer than 64 bits allow. */
+int st_wire_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
+
 /* Writers into a buffer the caller sized with ST_WIRE_VARINT_MAX per varint
  * (tags included): return the bytes written. */
 #define ST_WIRE_VARINT_MAX 10
