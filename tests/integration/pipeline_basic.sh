@@ -4,31 +4,10 @@
 # sockets in a temp dir; submit the seeds (5 accepted, all stored), submit
 # them again (5 duplicates), check refusals and `courant stats`.
 set -u
-BIN=${COURANT_BIN:-$PWD/build/bin}
+TEST=pipeline_basic
+. "$(dirname "$0")/lib/services.bash"
 SHARED=${SHARED:-$PWD/../shared}
 SEEDS=$SHARED/corpus/seeds.jsonl
-T=$(mktemp -d /tmp/courant-pipe.XXXXXX)
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL pipeline_basic: $*"; for f in "$T"/*.log; do echo "--- $f"; tail -5 "$f"; done; exit 1; }
-
-start() { # name binary args...
-	local name=$1; shift
-	"$@" --data "$T" >"$T/$name.log" 2>&1 &
-	PIDS+=($!)
-}
-wait_ready() { # log file
-	for _ in $(seq 100); do grep -q 'msg=ready' "$1" 2>/dev/null && return 0; sleep 0.1; done
-	fail "$1 never logged msg=ready"
-}
 
 for b in courant courant-ingest courant-normalize courant-relay courant-extract courant-store; do
 	[[ -x $BIN/$b ]] || { echo "FAIL pipeline_basic: $BIN/$b missing"; exit 1; }
