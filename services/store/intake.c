@@ -7,10 +7,10 @@
 
 #include "common/codec.h"
 #include "common/log.h"
+#include "common/peek.h"
 #include "common/zio.h"
 #include "store/lite.h"
 #include "store/publish.h"
-#include "store/wire.h"
 #include "store/writer.h"
 
 #define IDLE_MS 5 /* no frame for this long: index what waits */
@@ -109,13 +109,13 @@ static cr_err bury(st_writer *w, Courant__Work *item, const st_raw *raw, cr_err 
 	const Courant__Article *a = item->extraction ? item->extraction->article : NULL;
 	char reason[160];
 	const uint8_t *payload = NULL;
-	size_t n = 0;
+	size_t off = 0, n = 0;
 	cr_err err;
 
 	if (!item->extraction) /* a rejection that cannot be stored: nothing left to try */
 		return why;
-	if (st_wire_field(raw->data, raw->len, 3, &payload, &n))
-		payload = NULL;
+	if (cr_peek_field_range(raw->data, raw->len, 3, &off, &n) == 0)
+		payload = (const uint8_t *)raw->data + off;
 	snprintf(reason, sizeof reason, "store could not write the article: %s", cr_strerror(why));
 	dw.version = r.version = CR_SCHEMA_VERSION;
 	r.id = a->id;

@@ -59,16 +59,6 @@ int st_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const
 	return -1;
 }
 
-int st_wire_field(const void *buf, size_t len, unsigned field, const uint8_t **out, size_t *outlen)
-{
-	size_t pos = 0;
-	const uint8_t *again;
-	size_t againlen;
-	if (st_wire_next(buf, len, field, &pos, out, outlen))
-		return -1;
-	return st_wire_next(buf, len, field, &pos, &again, &againlen) ? 0 : -1;
-}
-
 size_t st_wire_varint(uint8_t *out, uint64_t v)
 {
 	size_t n = 0;

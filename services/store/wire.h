@@ -9,12 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The payload of length-delimited field `field` of the message in buf[0,len)
- * when it occurs exactly once at the top level: 0, with out and outlen set;
- * -1 when it is absent, repeated (protobuf would merge the occurrences) or
- * the bytes do not parse. */
-int st_wire_field(const void *buf, size_t len, unsigned field, const uint8_t **out, size_t *outlen);
-
 /* The next occurrence of length-delimited field `field` at or after *pos:
  * 0 with out/outlen set and *pos moved past it; -1 at the end or on bytes
  * that do not parse. Occurrences come in the order a decoder sees them, so

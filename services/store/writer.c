@@ -8,6 +8,7 @@
 
 #include "common/codec.h"
 #include "common/log.h"
+#include "common/peek.h"
 #include "common/zio.h"
 #include "store/index.h"
 #include "store/wire.h"
@@ -299,15 +300,15 @@ static cr_err put_extraction(struct pass *p, Courant__Extraction *x, const st_ra
 	const Courant__Article *a = x->article;
 	st_db *db = p->w->db;
 	const uint8_t *xb = NULL;
-	size_t xlen = 0;
+	size_t off = 0, xlen = 0;
 	cr_err err;
 
 	if (exists(p->txn, st_db_dbi(db, ST_ARTICLES), a->id)) {
 		p->res->duplicates++;
 		return add_ack(p->res, a->id, a->seq, COURANT__ACK_STATUS__DUPLICATE_STORED);
 	}
-	if (raw && raw->data && st_wire_field(raw->data, raw->len, 3, &xb, &xlen))
-		xb = NULL;
+	if (raw && raw->data && cr_peek_field_range(raw->data, raw->len, 3, &off, &xlen) == 0)
+		xb = (const uint8_t *)raw->data + off;
 	err = put_article(p, x, xb, xlen);
 	if (!err)
 		err = put_events(p, x, xb, xlen);
