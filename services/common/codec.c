@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/arena.h"
+#include "common/wire.h"
 
 #define TAG_MAGIC 0x43524d53u /* "CRMS" */
 #define MAX_SHORT 4096u       /* names, urls, titles, reasons */
@@ -406,31 +407,11 @@ void *cr_pack(const ProtobufCMessage *m, size_t *len)
 	return p;
 }
 
-static size_t varint_size(uint64_t v)
-{
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static uint8_t *put_varint(uint8_t *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8_t)v;
-	return p;
-}
-
 /* Tag and length of a length-prefixed field (numbers < 16: one-byte tag). */
 static uint8_t *put_head(uint8_t *p, unsigned field, size_t n)
 {
 	*p++ = (uint8_t)(field << 3 | PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED);
-	return put_varint(p, n);
+	return p + cr_wire_varint(p, n);
 }
 
 /* Sum of the packed sizes of the repeated message field's elements with
@@ -440,7 +421,7 @@ static size_t repeated_size(ProtobufCMessage *const *m, size_t n, size_t *sizes)
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++) {
 		sizes[i] = protobuf_c_message_get_packed_size(m[i]);
-		total += 1 + varint_size(sizes[i]) + sizes[i];
+		total += 1 + cr_wire_varint_size(sizes[i]) + sizes[i];
 	}
 	return total;
 }
@@ -464,18 +445,18 @@ void *cr_pack_extraction_spliced(const void *article, size_t alen, Courant__Enti
 	uint8_t *buf, *p;
 	if (!sizes)
 		return NULL;
-	body = 1 + varint_size(CR_SCHEMA_VERSION) + 1 + varint_size(alen) + alen;
+	body = 1 + cr_wire_varint_size(CR_SCHEMA_VERSION) + 1 + cr_wire_varint_size(alen) + alen;
 	body += repeated_size(em, nents, sizes) + repeated_size(vm, nevs, sizes + nents);
-	total = 1 + varint_size(CR_SCHEMA_VERSION) + 1 + varint_size(body) + body;
+	total = 1 + cr_wire_varint_size(CR_SCHEMA_VERSION) + 1 + cr_wire_varint_size(body) + body;
 	if (!(p = buf = malloc(total))) {
 		free(sizes);
 		return NULL;
 	}
 	*p++ = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Work.version */
-	p = put_varint(p, CR_SCHEMA_VERSION);
+	p += cr_wire_varint(p, CR_SCHEMA_VERSION);
 	p = put_head(p, 3, body); /* Work.extraction */
 	*p++ = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Extraction.version */
-	p = put_varint(p, CR_SCHEMA_VERSION);
+	p += cr_wire_varint(p, CR_SCHEMA_VERSION);
 	p = put_head(p, 2, alen); /* Extraction.article */
 	memcpy(p, article, alen);
 	p += alen;
@@ -488,18 +469,18 @@ void *cr_pack_extraction_spliced(const void *article, size_t alen, Courant__Enti
 
 void *cr_pack_work_article(const void *article, size_t alen, uint32_t attempt, size_t *len)
 {
-	size_t body = alen + 1 + varint_size(attempt);
-	uint8_t *buf = malloc(1 + varint_size(CR_SCHEMA_VERSION) + 1 + varint_size(body) + body), *p = buf;
+	size_t body = alen + 1 + cr_wire_varint_size(attempt);
+	uint8_t *buf = malloc(1 + cr_wire_varint_size(CR_SCHEMA_VERSION) + 1 + cr_wire_varint_size(body) + body), *p = buf;
 	if (!buf)
 		return NULL;
 	*p++ = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Work.version */
-	p = put_varint(p, CR_SCHEMA_VERSION);
+	p += cr_wire_varint(p, CR_SCHEMA_VERSION);
 	p = put_head(p, 2, body); /* Work.article */
 	if (alen)
 		memcpy(p, article, alen);
 	p += alen;
 	*p++ = 4 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Article.attempt */
-	p = put_varint(p, attempt);
+	p += cr_wire_varint(p, attempt);
 	*len = (size_t)(p - buf);
 	return buf;
 }

@@ -11,7 +11,7 @@
 #include "common/codec.h"
 #include "common/peek.h"
 #include "common/utf8.h"
-#include "store/wire.h"
+#include "common/wire.h"
 
 #define F_RAW 10 /* Article fields left out (proto/courant.proto) */
 #define F_TEXT 11
@@ -46,18 +46,18 @@ static int next(const uint8_t **p, const uint8_t *end, struct field *f)
 {
 	uint64_t key, n = 0;
 	f->start = *p;
-	if (st_wire_get_varint(p, end, &key))
+	if (cr_wire_get_varint(p, end, &key))
 		return -1;
 	f->num = (uint32_t)(key >> 3);
 	f->wt = (int)(key & 7);
 	f->v = 0;
 	f->val = *p;
 	switch (f->wt) {
-	case 0: return st_wire_get_varint(p, end, &f->v) ? -1 : (f->end = *p, 0);
+	case 0: return cr_wire_get_varint(p, end, &f->v) ? -1 : (f->end = *p, 0);
 	case 1: n = 8; break;
 	case 5: n = 4; break;
 	case 2:
-		if (st_wire_get_varint(p, end, &n))
+		if (cr_wire_get_varint(p, end, &n))
 			return -1;
 		f->val = *p;
 		break;
@@ -169,9 +169,9 @@ static uint8_t *slim_frame(const uint8_t *buf, size_t len, size_t *outlen)
 {
 	struct field x, a;
 	struct body b;
-	uint8_t *out, *tmp, *w, lenbuf[ST_WIRE_VARINT_MAX];
+	uint8_t *out, *tmp, *w, lenbuf[CR_WIRE_VARINT_MAX];
 	long alen;
-	size_t xlen, room = len + 4 * ST_WIRE_VARINT_MAX;
+	size_t xlen, room = len + 4 * CR_WIRE_VARINT_MAX;
 
 	memset(&b, 0, sizeof b);
 	if (only(buf, len, 3, &x) || only(x.val, x.len, 2, &a) || !(out = malloc(room + a.len)))
@@ -182,14 +182,14 @@ static uint8_t *slim_frame(const uint8_t *buf, size_t len, size_t *outlen)
 		free(out);
 		return NULL;
 	}
-	xlen = (size_t)(a.start - x.val) + 1 + st_wire_varint(lenbuf, (uint64_t)alen) + (size_t)alen +
+	xlen = (size_t)(a.start - x.val) + 1 + cr_wire_varint(lenbuf, (uint64_t)alen) + (size_t)alen +
 	       (size_t)(x.val + x.len - a.end);
 	w = put(out, buf, x.start);
 	*w++ = (3u << 3) | 2; /* Work.extraction */
-	w += st_wire_varint(w, xlen);
+	w += cr_wire_varint(w, xlen);
 	w = put(w, x.val, a.start);
 	*w++ = (2u << 3) | 2; /* Extraction.article */
-	w += st_wire_varint(w, (uint64_t)alen);
+	w += cr_wire_varint(w, (uint64_t)alen);
 	w = put(w, tmp, tmp + alen);
 	w = put(w, a.end, x.val + x.len);
 	w = put(w, x.end, buf + len);

@@ -20,7 +20,7 @@
 /* As cr_decode_work (codec.h: same verdict, same ownership, release with
  * cr_msg_free), except that on success the article of an extraction has no
  * raw, text nor sentences when *slim is set to 1: use the frame's bytes for
- * anything that needs the whole extraction (store/wire.h). */
+ * anything that needs the whole extraction (common/wire.h). */
 cr_err st_lite_decode_work(const void *buf, size_t len, Courant__Work **out, int *slim, char *why,
 			   size_t whylen);
 

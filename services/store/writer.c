@@ -11,7 +11,7 @@
 #include "common/peek.h"
 #include "common/zio.h"
 #include "store/index.h"
-#include "store/wire.h"
+#include "common/wire.h"
 
 #define GROW_TRIES 8
 #define RETRY_US 1000000u /* between index attempts after a failure */
@@ -197,7 +197,7 @@ static cr_err put_packed(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, const ProtobufCM
 static void *pack_record(const Courant__EventRecord *rec, const uint8_t *evb, size_t evlen, size_t *len)
 {
 	const char *s[] = {rec->article_id, NULL, rec->published, rec->url, rec->lang};
-	size_t max = 5 * ST_WIRE_VARINT_MAX + 2 * ST_WIRE_VARINT_MAX + evlen, n = 0;
+	size_t max = 5 * CR_WIRE_VARINT_MAX + 2 * CR_WIRE_VARINT_MAX + evlen, n = 0;
 	uint8_t *out;
 
 	if (!evb || !rec->article_id) {
@@ -208,20 +208,20 @@ static void *pack_record(const Courant__EventRecord *rec, const uint8_t *evb, si
 		return out;
 	}
 	for (int i = 0; i < 5; i++)
-		max += s[i] ? 2 * ST_WIRE_VARINT_MAX + strlen(s[i]) : 0;
+		max += s[i] ? 2 * CR_WIRE_VARINT_MAX + strlen(s[i]) : 0;
 	if (!(out = malloc(max)))
 		return NULL;
-	n += st_wire_put_u64(out + n, 1, rec->version);
-	n += st_wire_put_u64(out + n, 2, rec->seq);
-	n += st_wire_put_bytes(out + n, 3, s[0], strlen(s[0]));
-	n += st_wire_put_bytes(out + n, 4, evb, evlen);
+	n += cr_wire_put_u64(out + n, 1, rec->version);
+	n += cr_wire_put_u64(out + n, 2, rec->seq);
+	n += cr_wire_put_bytes(out + n, 3, s[0], strlen(s[0]));
+	n += cr_wire_put_bytes(out + n, 4, evb, evlen);
 	for (unsigned f = 5; f <= 7; f++)
 		if (s[f - 3])
-			n += st_wire_put_bytes(out + n, f, s[f - 3], strlen(s[f - 3]));
+			n += cr_wire_put_bytes(out + n, f, s[f - 3], strlen(s[f - 3]));
 	if (rec->has_stored_us)
-		n += st_wire_put_u64(out + n, 8, rec->stored_us);
+		n += cr_wire_put_u64(out + n, 8, rec->stored_us);
 	if (rec->has_submitted_us)
-		n += st_wire_put_u64(out + n, 9, rec->submitted_us);
+		n += cr_wire_put_u64(out + n, 9, rec->submitted_us);
 	*len = n;
 	return out;
 }
@@ -287,7 +287,7 @@ static cr_err put_events(struct pass *p, Courant__Extraction *x, const uint8_t *
 	for (size_t i = 0; i < x->n_events && !err; i++) {
 		const uint8_t *evb = NULL;
 		size_t evlen = 0;
-		if (xb && st_wire_next(xb, xlen, 4, &pos, &evb, &evlen))
+		if (xb && cr_wire_next(xb, xlen, 4, &pos, &evb, &evlen))
 			xb = NULL, evb = NULL; /* not parseable after all: pack from here on */
 		if (x->events[i] && x->events[i]->type)
 			err = put_event(p, x->article, x->events[i], evb, evlen);

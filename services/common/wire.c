@@ -1,9 +1,9 @@
-/* Protobuf wire-format scanning (see wire.h). */
-#include "store/wire.h"
+/* Protobuf wire-format primitives (see wire.h). */
+#include "common/wire.h"
 
 #include <string.h>
 
-int st_wire_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+int cr_wire_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	*v = 0;
 	for (int shift = 0; shift < 64 && *p < end; shift += 7) {
@@ -20,11 +20,11 @@ static int skip(const uint8_t **p, const uint8_t *end, unsigned wt)
 {
 	uint64_t v;
 	switch (wt) {
-	case 0: return st_wire_get_varint(p, end, &v);
+	case 0: return cr_wire_get_varint(p, end, &v);
 	case 1: v = 8; break;
 	case 5: v = 4; break;
 	case 2:
-		if (st_wire_get_varint(p, end, &v))
+		if (cr_wire_get_varint(p, end, &v))
 			return -1;
 		break;
 	default: return -1; /* groups are not used by the schema */
@@ -35,13 +35,13 @@ static int skip(const uint8_t **p, const uint8_t *end, unsigned wt)
 	return 0;
 }
 
-int st_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const uint8_t **out,
+int cr_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const uint8_t **out,
 		 size_t *outlen)
 {
 	const uint8_t *base = buf, *p = base + *pos, *end = base + len, *start;
 	while (p < end) {
 		uint64_t key, n;
-		if (st_wire_get_varint(&p, end, &key))
+		if (cr_wire_get_varint(&p, end, &key))
 			return -1;
 		start = p;
 		if (skip(&p, end, (unsigned)(key & 7)))
@@ -50,7 +50,7 @@ int st_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const
 			continue;
 		if ((key & 7) != 2)
 			return -1;
-		st_wire_get_varint(&start, end, &n); /* parsed once by skip() */
+		cr_wire_get_varint(&start, end, &n); /* parsed once by skip() */
 		*out = start;
 		*outlen = (size_t)n;
 		*pos = (size_t)(p - base);
@@ -59,7 +59,7 @@ int st_wire_next(const void *buf, size_t len, unsigned field, size_t *pos, const
 	return -1;
 }
 
-size_t st_wire_varint(uint8_t *out, uint64_t v)
+size_t cr_wire_varint(uint8_t *out, uint64_t v)
 {
 	size_t n = 0;
 	do {
@@ -72,16 +72,26 @@ size_t st_wire_varint(uint8_t *out, uint64_t v)
 	return n;
 }
 
-size_t st_wire_put_u64(uint8_t *out, unsigned field, uint64_t v)
+size_t cr_wire_varint_size(uint64_t v)
 {
-	size_t n = st_wire_varint(out, (uint64_t)field << 3);
-	return n + st_wire_varint(out + n, v);
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
 }
 
-size_t st_wire_put_bytes(uint8_t *out, unsigned field, const void *data, size_t len)
+size_t cr_wire_put_u64(uint8_t *out, unsigned field, uint64_t v)
 {
-	size_t n = st_wire_varint(out, ((uint64_t)field << 3) | 2);
-	n += st_wire_varint(out + n, len);
+	size_t n = cr_wire_varint(out, (uint64_t)field << 3);
+	return n + cr_wire_varint(out + n, v);
+}
+
+size_t cr_wire_put_bytes(uint8_t *out, unsigned field, const void *data, size_t len)
+{
+	size_t n = cr_wire_varint(out, ((uint64_t)field << 3) | 2);
+	n += cr_wire_varint(out + n, len);
 	memcpy(out + n, data, len);
 	return n + len;
 }
