@@ -222,11 +222,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        failed = main()
-    except Exception as e:  # a crash is one failure, with its reason
-        print("FAIL subscribers_query: %r" % e)
-        failed = 1
-    finally:
-        T.cleanup()
-    sys.exit(1 if failed else 0)
+    T.run_main("subscribers_query", main)

@@ -107,11 +107,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        failed = main()
-    except Exception as e:
-        print("FAIL subscribers_tail_restart: %r" % e)
-        failed = 1
-    finally:
-        T.cleanup()
-    sys.exit(1 if failed else 0)
+    T.run_main("subscribers_tail_restart", main)

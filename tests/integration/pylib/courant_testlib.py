@@ -202,3 +202,17 @@ class Results:
             self.failed += 1
             print("FAIL %s: %s" % (name, why))
         sys.stdout.flush()
+
+
+def run_main(name, main):
+    """Run a test's main() (returns its failure count): a crash counts as one
+    failure with its reason, every process started is stopped, and the exit
+    status tells tests/run whether anything failed."""
+    try:
+        failed = main()
+    except Exception as e:  # a crash is one failure, with its reason
+        print("FAIL %s: %r" % (name, e))
+        failed = 1
+    finally:
+        cleanup()
+    sys.exit(1 if failed else 0)
