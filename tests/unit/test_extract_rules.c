@@ -6,37 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "t.h"
-#include "extract/doc.h"
-
-static cx_engine *eng;
-
-static cx_result *run(const char *lang, const char *text)
-{
-	cx_input in = {.id = "r", .published = "2024-05-10", .lang = lang, .text = text, .len = strlen(text)};
-	cx_result *r = NULL;
-	T_EQ_INT(cx_extract(eng, &in, &r), CR_OK);
-	return r;
-}
-
-static int has_event(const cx_result *r, const char *type, const char *a, const char *b)
-{
-	for (size_t i = 0; i < r->n_events; i++) {
-		const Courant__Event *e = r->events[i];
-		if (strcmp(e->type, type))
-			continue;
-		int fa = !a, fb = !b, n = 0;
-		for (size_t j = 0; j < e->n_actor + e->n_recipient; j++) {
-			const char *c = j < e->n_actor ? e->actor[j] : e->recipient[j - e->n_actor];
-			fa |= a && !strcmp(c, a);
-			fb |= b && !strcmp(c, b);
-			n += strlen(c) == 3;
-		}
-		if (fa && fb && n == (a != NULL) + (b != NULL))
-			return 1;
-	}
-	return 0;
-}
+#include "t_extract.h"
 
 static int has_person(const cx_result *r, const char *name)
 {
@@ -50,26 +20,26 @@ static void test_visit_list_is_several_visits(void)
 {
 	cx_result *r = run("fr", "La ministre sénégalaise a évoqué ses visites dans plusieurs pays, dont le Ghana, "
 	                         "le Bénin et le Nigeria.");
-	T_OK(has_event(r, "CONSULT", "SEN", "GHA"));
-	T_OK(has_event(r, "CONSULT", "SEN", "BEN"));
-	T_OK(has_event(r, "CONSULT", "SEN", "NGA"));
+	T_OK(!!find(r, "CONSULT", "SEN", "GHA"));
+	T_OK(!!find(r, "CONSULT", "SEN", "BEN"));
+	T_OK(!!find(r, "CONSULT", "SEN", "NGA"));
 	cx_result_destroy(&r);
 }
 
 static void test_capital_as_metonym(void)
 {
 	cx_result *r = run("fr", "Alger a menacé de suspendre ses livraisons de gaz à l'Espagne.");
-	T_OK(has_event(r, "THREATEN", "DZA", "ESP"));
+	T_OK(!!find(r, "THREATEN", "DZA", "ESP"));
 	cx_result_destroy(&r);
 	r = run("en", "Washington and Beijing agreed to resume military talks.");
-	T_OK(has_event(r, "AGREE", "USA", "CHN"));
+	T_OK(!!find(r, "AGREE", "USA", "CHN"));
 	cx_result_destroy(&r);
 }
 
 static void test_adjective_perpetrator(void)
 {
 	cx_result *r = run("en", "Turkish drone strikes hit several villages in northern Iraq.");
-	T_OK(has_event(r, "ASSAULT", "TUR", "IRQ"));
+	T_OK(!!find(r, "ASSAULT", "TUR", "IRQ"));
 	cx_result_destroy(&r);
 }
 
@@ -92,7 +62,7 @@ static void test_coordinated_ministers(void)
 	                         "Djamous, se sont réunis à Niamey.");
 	T_OK(has_person(r, "Salifou Mody"));
 	T_OK(has_person(r, "Issakha Malloua Djamous"));
-	T_OK(has_event(r, "CONSULT", "NER", "TCD"));
+	T_OK(!!find(r, "CONSULT", "NER", "TCD"));
 	cx_result_destroy(&r);
 }
 
@@ -100,34 +70,34 @@ static void test_implicit_counterpart(void)
 {
 	/* "China rejected the accusations": the accuser of the previous sentence */
 	cx_result *r = run("en", "Vietnam accused China of ramming a fishing boat. China rejected the accusations.");
-	T_OK(has_event(r, "ACCUSE", "VNM", "CHN"));
-	T_OK(has_event(r, "REJECT", "CHN", "VNM"));
+	T_OK(!!find(r, "ACCUSE", "VNM", "CHN"));
+	T_OK(!!find(r, "REJECT", "CHN", "VNM"));
 	cx_result_destroy(&r);
 }
 
 static void test_pledged_deployment(void)
 {
 	cx_result *r = run("en", "Rwanda will deploy soldiers in Mozambique next month.");
-	T_OK(has_event(r, "AGREE", "RWA", "MOZ"));
-	T_OK(!has_event(r, "MOBILIZE", "RWA", "MOZ"));
+	T_OK(!!find(r, "AGREE", "RWA", "MOZ"));
+	T_OK(!!!find(r, "MOBILIZE", "RWA", "MOZ"));
 	cx_result_destroy(&r);
 	r = run("en", "Russia deployed troops near the Finnish border.");
-	T_OK(has_event(r, "MOBILIZE", "RUS", "FIN"));
+	T_OK(!!find(r, "MOBILIZE", "RUS", "FIN"));
 	cx_result_destroy(&r);
 }
 
 static void test_decimal_is_not_a_sentence_end(void)
 {
 	cx_result *r = run("en", "Canada will give Jamaica $2.5 million in aid.");
-	T_OK(has_event(r, "AGREE", "CAN", "JAM"));
+	T_OK(!!find(r, "AGREE", "CAN", "JAM"));
 	cx_result_destroy(&r);
 }
 
 static void test_boilerplate_lines_skipped(void)
 {
 	cx_result *r = run("fr", "Le Togo et le Ghana ont signé un accord.\nLire aussi : Le Mali condamne le Niger\n");
-	T_OK(has_event(r, "SUPPORT", "GHA", "TGO"));
-	T_OK(!has_event(r, "ACCUSE", "MLI", "NER"));
+	T_OK(!!find(r, "SUPPORT", "GHA", "TGO"));
+	T_OK(!!!find(r, "ACCUSE", "MLI", "NER"));
 	for (size_t i = 0; i < r->n_entities; i++)
 		T_OK(!r->entities[i]->code || strcmp(r->entities[i]->code, "MLI"));
 	cx_result_destroy(&r);
