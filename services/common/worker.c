@@ -13,27 +13,72 @@
 #include "common/utf8.h"
 #include "common/zio.h"
 
-cr_err cr_worker_send(void *out, const void *p, size_t n)
+/* One part on the socket, blocking but interruptible. */
+static cr_err send_part(void *sock, zmq_msg_t *msg, int flags)
+{
+	int rc;
+	do
+		rc = zmq_msg_send(msg, sock, flags);
+	while (rc < 0 && zmq_errno() == EINTR && !cr_zstopping());
+	if (rc >= 0)
+		return CR_OK;
+	return zmq_errno() == EINTR || zmq_errno() == ETERM ? CR_EINTR : cr_err_from_errno(zmq_errno());
+}
+
+cr_err cr_worker_flush(cr_wout *out)
 {
 	cr_err e;
-	do
-		e = cr_zsend(out, p, n, 0);
-	while (e == CR_EINTR && !cr_zstopping());
+	if (!out->has_held)
+		return CR_OK;
+	if ((e = send_part(out->sock, &out->held, 0)) != CR_OK)
+		return e;
+	zmq_msg_close(&out->held);
+	out->has_held = 0;
+	out->parts = 0;
+	return CR_OK;
+}
+
+cr_err cr_worker_forward(cr_wout *out, zmq_msg_t *msg)
+{
+	cr_err e;
+	if (out->has_held) {
+		if ((e = send_part(out->sock, &out->held, ZMQ_SNDMORE)) != CR_OK)
+			return e;
+		zmq_msg_close(&out->held);
+		out->has_held = 0;
+		out->parts++;
+	}
+	zmq_msg_init(&out->held);
+	zmq_msg_move(&out->held, msg);
+	out->has_held = 1;
+	return out->parts + 1 >= CR_BATCH_MAX ? cr_worker_flush(out) : CR_OK;
+}
+
+cr_err cr_worker_send(cr_wout *out, const void *p, size_t n)
+{
+	zmq_msg_t msg;
+	cr_err e;
+	if (zmq_msg_init_size(&msg, n) != 0)
+		return CR_ENOMEM;
+	if (n)
+		memcpy(zmq_msg_data(&msg), p, n);
+	e = cr_worker_forward(out, &msg);
+	zmq_msg_close(&msg);
 	return e;
 }
 
-cr_err cr_worker_send_owned(void *out, void *p, size_t n)
+cr_err cr_worker_send_owned(cr_wout *out, void *p, size_t n)
 {
 	zmq_msg_t msg;
 	cr_err e = cr_zmsg_own(&msg, p, n);
 	if (e == CR_OK)
 		e = cr_worker_forward(out, &msg);
-	zmq_msg_close(&msg); /* frees p unless ZeroMQ holds it */
+	zmq_msg_close(&msg); /* frees p unless the batch holds it */
 	return e;
 }
 
 /* Packed into a buffer handed to ZeroMQ: zmq_send would copy it. */
-cr_err cr_worker_send_pb(void *out, const ProtobufCMessage *m)
+cr_err cr_worker_send_pb(cr_wout *out, const ProtobufCMessage *m)
 {
 	size_t n;
 	void *p = cr_pack(m, &n);
@@ -42,18 +87,7 @@ cr_err cr_worker_send_pb(void *out, const ProtobufCMessage *m)
 	return cr_worker_send_owned(out, p, n);
 }
 
-cr_err cr_worker_forward(void *out, zmq_msg_t *msg)
-{
-	int rc;
-	do
-		rc = zmq_msg_send(msg, out, 0);
-	while (rc < 0 && zmq_errno() == EINTR && !cr_zstopping());
-	if (rc >= 0)
-		return CR_OK;
-	return zmq_errno() == EINTR || zmq_errno() == ETERM ? CR_EINTR : cr_err_from_errno(zmq_errno());
-}
-
-cr_err cr_worker_reject(void *out, const char *stage, const char *reason, const char *id, uint64_t seq,
+cr_err cr_worker_reject(cr_wout *out, const char *stage, const char *reason, const char *id, uint64_t seq,
 			uint32_t attempt, const void *payload, size_t payload_len)
 {
 	Courant__Work w = COURANT__WORK__INIT;
@@ -122,75 +156,75 @@ int cr_worker_salvage_id(const void *frame, size_t len, char *id, size_t idlen, 
 	return ok;
 }
 
-/* Index of the counter called `name`, or -1. */
-static int counter_index(const cr_counters *c, const char *name)
-{
-	for (int i = 0; c && i < c->n; i++)
-		if (!strcmp(c->names[i], name))
-			return i;
-	return -1;
-}
-
-/* Every pipeline frame is exactly one part (a PUSH of one Work); a multipart
- * message is junk whatever its parts hold: counted as received and
- * malformed, then dropped. No part of it is trusted to name an article, so
- * none is dead-lettered (the article, if real, is re-sent by ingest). */
-static void multipart_junk(cr_counters *c, const cr_zmsg *m)
-{
-	int rcv = counter_index(c, "received"), bad = counter_index(c, "malformed");
-	if (rcv >= 0)
-		cr_count(c, rcv, 1);
-	if (bad >= 0)
-		cr_count(c, bad, 1);
-	cr_warn("malformed", "parts=%d err=EPROTO why=\"a pipeline frame has exactly one part\"", m->n + m->dropped);
-}
-
 cr_err cr_worker_run(const cr_worker_cfg *c)
 {
 	return cr_worker_run_msg(c, NULL);
 }
 
+/* Handle the parts of the messages queued on `in`, each part alone; what
+ * they produce leaves as one message per received one (see worker.h).
+ * Returns CR_EINTR when stopping. */
+static cr_err drain(const cr_worker_cfg *c, cr_worker_msg_fn handle_msg, void *in, cr_wout *out)
+{
+	zmq_msg_t part;
+	cr_err he = CR_OK;
+	int more = 0;
+	while (!cr_zstopping()) {
+		zmq_msg_init(&part);
+		/* the parts after the first are there already: a message is atomic */
+		if (zmq_msg_recv(&part, in, more ? 0 : ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&part);
+			break;
+		}
+		more = zmq_msg_more(&part);
+		if (handle_msg)
+			he = handle_msg(c->ctx, &part, out);
+		else
+			he = c->handle(c->ctx, zmq_msg_data(&part), zmq_msg_size(&part), out);
+		zmq_msg_close(&part);
+		if (he != CR_EINTR && !more)
+			he = cr_worker_flush(out);
+		if (he == CR_EINTR)
+			return CR_EINTR;
+		if (!more)
+			cr_counters_beat(c->counters, out->sock, 0);
+	}
+	return cr_zstopping() ? CR_EINTR : CR_OK;
+}
+
 cr_err cr_worker_run_msg(const cr_worker_cfg *c, cr_worker_msg_fn handle_msg)
 {
-	void *in = NULL, *out = NULL;
+	void *in = NULL;
+	cr_wout out = {0};
 	cr_zwatch watch = {0};
 	cr_err e = CR_OK;
-	cr_zmsg m;
 
 	if (!(in = cr_zsocket(ZMQ_PULL, c->in_ep, c->bind, c->hwm, 0, &e)) ||
-	    !(out = cr_zsocket(ZMQ_PUSH, c->out_ep, c->bind, c->hwm, 2000, &e)))
+	    !(out.sock = cr_zsocket(ZMQ_PUSH, c->out_ep, c->bind, c->hwm, 2000, &e)))
 		goto out;
 	if (!c->bind && (e = cr_zwatch_start(&watch, in, c->in_ep)) != CR_OK)
 		goto out;
 	cr_notice("ready", "in=%s out=%s", c->in_ep, c->out_ep);
 	while (!cr_zstopping()) {
 		zmq_pollitem_t it[2] = {{in, 0, ZMQ_POLLIN, 0}, {watch.mon, 0, ZMQ_POLLIN, 0}};
-		if (cr_counters_beat(c->counters, out, 0) == CR_EINTR)
+		if (cr_counters_beat(c->counters, out.sock, 0) == CR_EINTR)
 			break;
 		if (cr_zpoll(it, watch.mon ? 2 : 1, 1000) <= 0)
 			continue;
 		if (it[1].revents & ZMQ_POLLIN)
 			cr_zwatch_handle(&watch);
-		while (!cr_zstopping() && cr_zrecv(in, &m, ZMQ_DONTWAIT) == CR_OK) {
-			cr_err he = CR_OK;
-			if (m.n == 1 && !m.dropped && handle_msg)
-				he = handle_msg(c->ctx, &m.part[0], out);
-			else if (m.n == 1 && !m.dropped)
-				he = c->handle(c->ctx, cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), out);
-			else
-				multipart_junk(c->counters, &m);
-			cr_zmsg_close(&m);
-			if (he == CR_EINTR)
-				break;
-			cr_counters_beat(c->counters, out, 0);
-		}
+		if (drain(c, handle_msg, in, &out) == CR_EINTR)
+			break;
 	}
-	cr_counters_beat(c->counters, out, 1);
+	if (!out.has_held) /* a batch cut short by the stop is not sent: ingest re-sends it */
+		cr_counters_beat(c->counters, out.sock, 1);
 	cr_info("stopping", NULL);
 out:
+	if (out.has_held)
+		zmq_msg_close(&out.held);
 	cr_zwatch_stop(&watch);
 	cr_zclose(&in);
-	cr_zclose(&out);
+	cr_zclose(&out.sock);
 	cr_zctx_term();
 	return e;
 }

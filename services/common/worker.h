@@ -4,9 +4,13 @@
  * Sends block when `out` is at its high-water mark, which stops reading
  * `in`: that is the backpressure. SIGINT/SIGTERM ends the loop; frames
  * queued but not handled are lost and re-sent by ingest.
- * Frames are single-part: a multipart message never reaches the handler; the
- * loop counts it in the counters named "received" and "malformed" (when the
- * service has them) and drops it. */
+ *
+ * Batches: a pipeline message is a batch of one or more parts, each part one
+ * Work frame judged on its own (a junk part costs only itself). What the
+ * handler sends for the parts of one received message leaves as one message
+ * of as many parts (at most CR_BATCH_MAX; a longer batch is cut), so a batch
+ * made by ingest crosses every hop as one message: one wake-up, one queue
+ * slot and one high-water-mark unit per hop instead of one per article. */
 #ifndef COURANT_WORKER_H
 #define COURANT_WORKER_H
 
@@ -17,11 +21,21 @@
 #include "common/endpoints.h"
 #include "common/err.h"
 
-typedef cr_err (*cr_worker_fn)(void *ctx, const void *frame, size_t len, void *out);
-/* A handler given the received message itself, so that it can pass it on
+/* The stage's output while the loop runs: the message being built. The part
+ * a handler sends is held until the next one comes (then it goes with
+ * ZMQ_SNDMORE) or the received message ends (then it closes the batch). */
+typedef struct cr_wout {
+	void *sock;     /* the PUSH socket */
+	zmq_msg_t held; /* the last part handed over, not yet sent */
+	int has_held;
+	unsigned parts; /* parts of the current message already sent */
+} cr_wout;
+
+typedef cr_err (*cr_worker_fn)(void *ctx, const void *frame, size_t len, cr_wout *out);
+/* A handler given the received part itself, so that it can pass it on
  * without a copy (cr_worker_forward). The message stays the loop's: it is
- * closed after the handler returns (a no-op once it has been sent). */
-typedef cr_err (*cr_worker_msg_fn)(void *ctx, zmq_msg_t *msg, void *out);
+ * closed after the handler returns (a no-op once it has been handed over). */
+typedef cr_err (*cr_worker_msg_fn)(void *ctx, zmq_msg_t *msg, cr_wout *out);
 
 typedef struct cr_worker_cfg {
 	const char *in_ep, *out_ep;
@@ -37,18 +51,23 @@ cr_err cr_worker_run(const cr_worker_cfg *c);
 /* The same loop, handing each frame to `fn` as a message (c->handle unused). */
 cr_err cr_worker_run_msg(const cr_worker_cfg *c, cr_worker_msg_fn fn);
 
-/* Send a frame on `out`, blocking (backpressure) but interruptible. */
-cr_err cr_worker_send(void *out, const void *p, size_t n);
-cr_err cr_worker_send_pb(void *out, const ProtobufCMessage *m);
-/* Send the malloc'd p[0..n) without copying it; takes ownership of p
- * whatever it returns. */
-cr_err cr_worker_send_owned(void *out, void *p, size_t n);
-/* Send a received message on `out` as it is, zero copy, blocking like
- * cr_worker_send. On success *msg is left empty (ZeroMQ owns the data). */
-cr_err cr_worker_forward(void *out, zmq_msg_t *msg);
+/* Add a part (a copy of p[0..n)) to the outgoing batch. Sending the part
+ * held before it may block (backpressure: only the first part of a message
+ * waits for the high-water mark) but is interruptible. */
+cr_err cr_worker_send(cr_wout *out, const void *p, size_t n);
+cr_err cr_worker_send_pb(cr_wout *out, const ProtobufCMessage *m);
+/* The malloc'd p[0..n) without copying it; takes ownership of p whatever it
+ * returns. */
+cr_err cr_worker_send_owned(cr_wout *out, void *p, size_t n);
+/* A received message as it is, zero copy. On success *msg is left empty
+ * (the batch, then ZeroMQ, owns the data). */
+cr_err cr_worker_forward(cr_wout *out, zmq_msg_t *msg);
+/* Send the held part as the batch's last. The loop calls it at the end of
+ * every received message. */
+cr_err cr_worker_flush(cr_wout *out);
 
 /* Send Work{rejection} for an article this stage cannot process. */
-cr_err cr_worker_reject(void *out, const char *stage, const char *reason, const char *id, uint64_t seq,
+cr_err cr_worker_reject(cr_wout *out, const char *stage, const char *reason, const char *id, uint64_t seq,
 			uint32_t attempt, const void *payload, size_t payload_len);
 
 /* For a frame that failed validation: if protobuf-c can still read an

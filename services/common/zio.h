@@ -12,6 +12,7 @@
 
 #define CR_ZMAX_PARTS 4   /* extra frames of a multipart message are dropped */
 #define CR_ZHWM 64        /* default high-water mark: small, see DESIGN §1 */
+#define CR_BATCH_MAX 64   /* parts in one pipeline message (a batch, common/worker.h) */
 
 typedef struct cr_zmsg {
 	zmq_msg_t part[CR_ZMAX_PARTS];

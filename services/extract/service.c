@@ -25,7 +25,7 @@ typedef struct xctx {
  * the received frame: copied verbatim into the output instead of re-packing
  * the decoded article (raw HTML, text, sentences: ~10% of this stage's
  * instructions); the decoded message is identical (common/codec.h). */
-static cr_err send_extraction(Courant__Article *a, const void *abytes, size_t alen, const cx_result *r, void *out)
+static cr_err send_extraction(Courant__Article *a, const void *abytes, size_t alen, const cx_result *r, cr_wout *out)
 {
 	Courant__Work w = COURANT__WORK__INIT;
 	Courant__Extraction ex = COURANT__EXTRACTION__INIT;
@@ -45,7 +45,7 @@ static cr_err send_extraction(Courant__Article *a, const void *abytes, size_t al
 	return cr_worker_send_pb(out, &w.base);
 }
 
-static cr_err on_article(xctx *x, Courant__Article *a, const void *abytes, size_t alen, void *out)
+static cr_err on_article(xctx *x, Courant__Article *a, const void *abytes, size_t alen, cr_wout *out)
 {
 	cx_input in = {a->id, a->title, a->published, a->lang, a->text, a->text ? strlen(a->text) : 0, NULL, 0};
 	cx_result *r = NULL;
@@ -80,7 +80,7 @@ static cr_err on_article(xctx *x, Courant__Article *a, const void *abytes, size_
 	return e;
 }
 
-static cr_err handle(void *ctx, const void *frame, size_t len, void *out)
+static cr_err handle(void *ctx, const void *frame, size_t len, cr_wout *out)
 {
 	xctx *x = ctx;
 	Courant__Work *w;

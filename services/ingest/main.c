@@ -8,15 +8,14 @@
 #include "common/zio.h"
 #include "ingest/service.h"
 
-#define INGEST_DEFAULT_WINDOW 1024
-
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: courant-ingest [--data DIR] [--window N] [--backlog N] [--max-attempts N]\n"
-		   "                      [--redeliver-ms MS] [--journal-mb MB] [--journal-max-mb MB] [endpoint flags]\n"
+	fprintf(f, "usage: courant-ingest [--data DIR] [--window N] [--batch N] [--backlog N]\n"
+		   "                      [--max-attempts N] [--redeliver-ms MS] [--journal-mb MB] [--journal-max-mb MB] [endpoint flags]\n"
 		   "Accepts articles on the submit endpoint, journals them in DIR/ingest (LMDB),\n"
 		   "sends them down the pipeline and re-sends until the store acknowledges.\n"
 		   "  --window N          articles in flight at most (default 1024)\n"
+		   "  --batch N           articles per message to the workers, at most (default 16, max 64)\n"
 		   "  --backlog N         stop reading submissions above N queued (default 4096)\n"
 		   "  --max-attempts N    sends before the article is dead-lettered (default 6)\n"
 		   "  --redeliver-ms MS   minimum redelivery deadline (default 2000; adapts to 4 x p99)\n"
@@ -43,11 +42,6 @@ int main(int argc, char **argv)
 
 	cr_log_init("ingest");
 	ingest_config_defaults(&c);
-	/* A wider window lets the store's group commits grow under load (one
-	 * fsync for hundreds of articles instead of ~40); the queues on worker
-	 * links stay at their small high-water marks. (The default belongs in
-	 * ingest_config_defaults; set here while service.c is being reworked.) */
-	c.window = INGEST_DEFAULT_WINDOW;
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--data") && i + 1 < argc)
 			data = argv[++i];
@@ -75,6 +69,12 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--window"))
 			c.window = v;
+		else if (!strcmp(a, "--batch") && v <= CR_BATCH_MAX)
+			c.batch = v;
+		else if (!strcmp(a, "--batch")) {
+			fprintf(stderr, "courant-ingest: --batch is at most %d\n", CR_BATCH_MAX);
+			return 2;
+		}
 		else if (!strcmp(a, "--backlog"))
 			c.backlog = v;
 		else if (!strcmp(a, "--max-attempts"))

@@ -46,7 +46,11 @@ typedef struct inbound {
 
 void ingest_config_defaults(ingest_config *c)
 {
-	c->window = 256;
+	/* A wide window lets the store's group commits grow under load (one
+	 * fsync for hundreds of articles); the worker links' queues stay at
+	 * their small high-water marks. */
+	c->window = 1024;
+	c->batch = 16;
 	c->backlog = 4096;
 	c->max_attempts = 6;
 	c->redeliver_ms = 2000;
@@ -274,14 +278,15 @@ static void on_submit(ingest *g)
 
 /* The ingest Rejection that ends an article after max_attempts sends. A
  * journal record that does not unpack is dead-lettered too, under the id
- * ingest knows it by, with the record as payload. */
-static cr_err send_give_up(ingest *g, ip_entry *e)
+ * ingest knows it by, with the record as payload. Packed into *msg. */
+static cr_err pack_give_up(ingest *g, ip_entry *e, zmq_msg_t *msg)
 {
 	Courant__Work w = COURANT__WORK__INIT;
 	Courant__Rejection r = COURANT__REJECTION__INIT;
 	Courant__Article *a = courant__article__unpack(NULL, g->art.len, (const uint8_t *)g->art.data);
 	char reason[96];
-	cr_err err;
+	void *frame;
+	size_t n;
 
 	snprintf(reason, sizeof reason, "%s after %u attempts", a ? "no acknowledgement" : "unreadable journal record",
 		 g->cfg->max_attempts);
@@ -300,18 +305,18 @@ static cr_err send_give_up(ingest *g, ip_entry *e)
 	r.has_attempt = 1;
 	r.attempt = e->attempt + 1;
 	w.rejection = &r;
-	err = cr_zsend_pb(g->work, &w.base, ZMQ_DONTWAIT);
+	frame = cr_pack(&w.base, &n);
 	if (a)
 		courant__article__free_unpacked(a, NULL);
-	return err;
+	return frame ? cr_zmsg_own(msg, frame, n) : CR_ENOMEM;
 }
 
-/* The journal holds the packed Article: it goes out as stored, with the
- * attempt number appended (codec.h cr_pack_work_article) instead of being
- * unpacked and re-packed. A damaged record is refused by normalize's
- * decoder (dead-lettered when an id can be read, else dropped, re-sent and
- * finally dead-lettered by send_give_up). */
-static cr_err send_entry(ingest *g, ip_entry *e)
+/* The frame for entry e, in *msg. The journal holds the packed Article: it
+ * goes out as stored, with the attempt number appended (codec.h
+ * cr_pack_work_article) instead of being unpacked and re-packed. A damaged
+ * record is refused by normalize's decoder (dead-lettered when an id can be
+ * read, else dropped, re-sent and finally dead-lettered by pack_give_up). */
+static cr_err pack_entry(ingest *g, ip_entry *e, zmq_msg_t *msg)
 {
 	void *frame;
 	size_t n;
@@ -320,19 +325,34 @@ static cr_err send_entry(ingest *g, ip_entry *e)
 	if ((err = ij_fetch(g->journal, e->seq, &g->art)) != CR_OK)
 		return err;
 	if (e->give_up)
-		return send_give_up(g, e);
+		return pack_give_up(g, e, msg);
 	if (!(frame = cr_pack_work_article(g->art.data, g->art.len, e->attempt + 1, &n)))
 		return CR_ENOMEM;
-	return cr_zsend_owned(g->work, frame, n, ZMQ_DONTWAIT);
+	return cr_zmsg_own(msg, frame, n);
 }
 
-static void send_some(ingest *g)
+static int can_send(void *sock)
 {
+	int ev = 0;
+	size_t len = sizeof ev;
+	return zmq_getsockopt(sock, ZMQ_EVENTS, &ev, &len) == 0 && (ev & ZMQ_POLLOUT);
+}
+
+/* One batch: up to cfg->batch entries, one part each (common/worker.h).
+ * Only a message's first part can meet the high-water mark, and the caller
+ * saw room for it; an entry counts as sent when its part is handed over
+ * (a part lost with a failed message is re-sent at its deadline). Returns
+ * the parts sent. */
+static size_t send_batch(ingest *g)
+{
+	zmq_msg_t held;
+	int has_held = 0;
+	size_t parts = 0;
 	ip_entry *e;
-	while ((e = ip_next(g->pend)) != NULL) {
-		cr_err err = send_entry(g, e);
-		if (err == CR_EAGAIN || err == CR_EINTR)
-			return;
+
+	while (parts < g->cfg->batch && (e = ip_next(g->pend)) != NULL) {
+		zmq_msg_t m;
+		cr_err err = pack_entry(g, e, &m);
 		if (err == CR_ENOTFOUND || err == CR_EPROTO) {
 			/* not in the journal any more (or unreadable): nothing to send */
 			cr_warn("pending_missing", "seq=%llu err=%s", (unsigned long long)e->seq, cr_errname(err));
@@ -340,13 +360,38 @@ static void send_some(ingest *g)
 			continue;
 		}
 		if (err != CR_OK)
-			return;
+			break;
+		if (has_held) {
+			int rc = zmq_msg_send(&held, g->work, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+			zmq_msg_close(&held);
+			has_held = 0;
+			if (rc < 0) {
+				zmq_msg_close(&m);
+				break;
+			}
+		}
+		zmq_msg_init(&held);
+		zmq_msg_move(&held, &m);
+		zmq_msg_close(&m);
+		has_held = 1;
 		if (e->attempt)
 			g->n.resent++;
 		else
 			g->n.sent++;
 		ip_sent(g->pend, e, cr_mono_us());
+		parts++;
 	}
+	if (has_held) {
+		zmq_msg_send(&held, g->work, ZMQ_DONTWAIT);
+		zmq_msg_close(&held);
+	}
+	return parts;
+}
+
+static void send_some(ingest *g)
+{
+	while (ip_next(g->pend) && can_send(g->work) && send_batch(g) > 0)
+		;
 }
 
 static void remember_done(ingest *g, uint64_t seq, int dead)

@@ -15,6 +15,7 @@ typedef struct ingest_config {
 	const char *datadir;
 	cr_endpoints ep;
 	size_t window;          /* articles in flight at most */
+	size_t batch;           /* articles per message on the work link, at most */
 	size_t backlog;         /* stop reading submissions above this many queued */
 	uint32_t max_attempts;  /* sends before the ingest Rejection */
 	uint32_t redeliver_ms;  /* minimum redelivery deadline */

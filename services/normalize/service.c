@@ -57,7 +57,7 @@ out:
 	return e;
 }
 
-static cr_err on_article(cr_counters *c, Courant__Article *a, void *out)
+static cr_err on_article(cr_counters *c, Courant__Article *a, cr_wout *out)
 {
 	cn_input in = {(const char *)a->raw.data, a->raw.len, a->content_type, a->title, a->lang_hint};
 	cn_doc d;
@@ -84,7 +84,7 @@ static cr_err on_article(cr_counters *c, Courant__Article *a, void *out)
 	return e;
 }
 
-static cr_err handle(void *ctx, const void *frame, size_t len, void *out)
+static cr_err handle(void *ctx, const void *frame, size_t len, cr_wout *out)
 {
 	cr_counters *c = ctx;
 	Courant__Work *w;

@@ -13,7 +13,7 @@ static const char *const names[] = {"received", "forwarded", "malformed", "stats
 
 #define PAYLOAD_STATS 5 /* Work.stats, courant.proto */
 
-static cr_err handle(void *ctx, zmq_msg_t *msg, void *out)
+static cr_err handle(void *ctx, zmq_msg_t *msg, cr_wout *out)
 {
 	cr_counters *c = ctx;
 	size_t len = zmq_msg_size(msg);

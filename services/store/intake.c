@@ -35,36 +35,35 @@ static void malformed(st_counters *c, const char *why)
 			(unsigned long long)n, why);
 }
 
-/* Receive what is queued (without waiting) into the batch. */
+/* Receive what is queued (without waiting) into the batch. Each part of a
+ * message is a frame of its own (a batch from extract, common/worker.h);
+ * a batch may be split across two group commits. */
 static void drain(const st_intake_cfg *cfg, struct batch *b)
 {
 	st_counters *c = st_stats_counters(cfg->stats);
 	size_t bytes = 0;
 	while (b->n < ST_BATCH_MAX && bytes < ST_BATCH_BYTES) {
-		cr_zmsg m;
+		cr_zmsg *f = &b->frame[b->n];
 		Courant__Work *w = NULL;
 		char why[160];
 		int slim;
-		if (cr_zrecv(cfg->pull, &m, ZMQ_DONTWAIT))
+		zmq_msg_init(&f->part[0]);
+		if (zmq_msg_recv(&f->part[0], cfg->pull, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&f->part[0]);
 			break;
+		}
+		f->n = 1;
+		f->dropped = 0;
 		count(&c->received, 1);
-		bytes += cr_zmsg_size(&m, 0);
-		if (m.n != 1 || m.dropped)
-			malformed(c, "multipart frame");
-		else if (st_lite_decode_work(cr_zmsg_data(&m, 0), cr_zmsg_size(&m, 0), &w, &slim, why, sizeof why))
+		bytes += cr_zmsg_size(f, 0);
+		if (st_lite_decode_work(cr_zmsg_data(f, 0), cr_zmsg_size(f, 0), &w, &slim, why, sizeof why))
 			malformed(c, why);
-		if (w && (w->extraction || w->rejection)) {
-			cr_zmsg *f = &b->frame[b->n];
-			zmq_msg_init(&f->part[0]);
-			zmq_msg_move(&f->part[0], &m.part[0]);
-			f->n = 1;
-			f->dropped = 0;
+		if (w && (w->extraction || w->rejection)) { /* kept: the frame stays in the batch */
 			b->raw[b->n] = (st_raw){cr_zmsg_data(f, 0), cr_zmsg_size(f, 0)};
 			b->work[b->n++] = w;
-		}
-		cr_zmsg_close(&m);
-		if (w && (w->extraction || w->rejection))
 			continue;
+		}
+		cr_zmsg_close(f);
 		if (w && w->stats) {
 			count(&c->worker_stats, 1);
 			st_stats_remember(cfg->stats, w->stats);

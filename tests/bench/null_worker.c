@@ -17,7 +17,7 @@
 
 static int extract_mode;
 
-static cr_err handle(void *ctx, const void *frame, size_t len, void *out)
+static cr_err handle(void *ctx, const void *frame, size_t len, cr_wout *out)
 {
 	(void)ctx;
 	Courant__Work *w = NULL;

@@ -207,16 +207,19 @@ SEEN_IDS = set()  # article ids of every Work read from a worker's output
 
 def read_work(pull, want, timeout):
     """Read Work frames from pull until want(work) is true; returns it or None.
-    Frames that do not parse are skipped; ids of the others go to SEEN_IDS."""
+    A message is a batch: every part is a Work frame of its own. Frames that
+    do not parse are skipped; ids of the others go to SEEN_IDS."""
     deadline = time.monotonic() + timeout
+    pending = []
     while time.monotonic() < deadline:
-        try:
-            parts = pull.recv_multipart()
-        except zmq.ZMQError:
-            continue
+        if not pending:
+            try:
+                pending = pull.recv_multipart()
+            except zmq.ZMQError:
+                continue
         w = F.pb.Work()
         try:
-            w.ParseFromString(parts[-1])
+            w.ParseFromString(pending.pop(0))
         except Exception:
             continue
         for has, aid in (("article", lambda: w.article.id), ("extraction", lambda: w.extraction.article.id),
@@ -260,20 +263,53 @@ def worker_part(tmp, svc, probe_work, stage):
     try:
         a99 = F.pb.Article(version=99, id=f"junk-{svc}-v99", seq=77, raw=b"Le texte.")
         work99 = F.pb.Work(version=1, article=a99)
-        # A valid article as the last part of a two-part message: junk too.
+        # A message is a batch of Work frames, each part judged alone: the
+        # valid article between two junk parts is processed, the junk counted.
         multi = F.pb.Work()
         multi.CopyFrom(probe_work)
         (multi.article if multi.HasField("article") else multi.extraction.article).id = f"multipart-{svc}"
-        frames = junk_frames(probe_work, work99) + [("parts-2-valid-last", [b"x", multi.SerializeToString()])]
+        frames = junk_frames(probe_work, work99)
         for kind, parts in frames:
             push.send_multipart(parts)
+        push.send_multipart([b"x", multi.SerializeToString(), b"\xff\xff"])
+        # every part but the valid probe inside "parts-3" and the article above
+        # is junk, and each counts on its own
+        junk_parts = sum(len(parts) for _, parts in frames) - 1 + 2
+        got_multi = read_work(pull, lambda w: (w.HasField("article") and w.article.id == f"multipart-{svc}" and
+                                               w.article.text) or
+                              (w.HasField("extraction") and w.extraction.article.id == f"multipart-{svc}"), 20)
+        T.check(f"{svc}_worker_takes_valid_part_of_batch", got_multi is not None,
+                "the valid article between two junk parts of one message was not processed", logp)
+        # A batch longer than 64 parts (CR_BATCH_MAX) leaves in several messages.
+        big = []
+        for i in range(70):
+            wk = F.pb.Work()
+            wk.CopyFrom(probe_work)
+            (wk.article if wk.HasField("article") else wk.extraction.article).id = f"big-{svc}-{i}"
+            big.append(wk.SerializeToString())
+        push.send_multipart(big)
+        shapes, seen_big = [], set()
+        deadline = time.monotonic() + 20
+        while len(seen_big) < 70 and time.monotonic() < deadline:
+            try:
+                parts = pull.recv_multipart()
+            except zmq.ZMQError:
+                continue
+            ids = set()
+            for q in parts:
+                w = F.pb.Work()
+                w.ParseFromString(q)
+                a = w.article if w.HasField("article") else w.extraction.article
+                if a.id.startswith(f"big-{svc}-"):
+                    ids.add(a.id)
+            if ids:
+                shapes.append(len(parts))
+                seen_big |= ids
+        T.check(f"{svc}_worker_cuts_long_batch", len(seen_big) == 70 and max(shapes) == 64,
+                f"{len(seen_big)} of 70 articles out, in messages of {shapes} parts", logp)
         T.check(f"{svc}_worker_survives_junk", p.poll() is None, f"courant-{svc} exited {p.returncode}", logp)
         got = probe(push, pull, p, probe_work, 20)
         T.check(f"{svc}_worker_processes_after_junk", got is not None, "no output for a valid article", logp)
-        # One PUSH connection and one worker keep order: had the multipart
-        # article been handled, its output (or rejection) came out before.
-        T.check(f"{svc}_worker_drops_multipart", got is not None and f"multipart-{svc}" not in SEEN_IDS,
-                f"the article inside a two-part message was processed: {sorted(SEEN_IDS)}", logp)
         # Its heartbeat must count the junk; the version-99 article carries an
         # id, so it must come out as a rejection (a dead letter downstream).
         seen = {}
@@ -285,12 +321,13 @@ def worker_part(tmp, svc, probe_work, stage):
             if w is not None and w.HasField("stats") and w.stats.service == svc:
                 c = {x.name: x.value for x in w.stats.counters}
                 seen["counters"] = c
-                return c.get("malformed", 0) >= 6
+                return c.get("malformed", 0) >= junk_parts
             return False
         F.wait_until(beat, 15, interval=0, what=f"{svc} heartbeat counting junk")
         c = seen.get("counters", {})
         T.info(f"{svc} worker: {counters_line(c)}")
-        T.check(f"{svc}_worker_counts_junk", c.get("malformed", 0) >= 6, f"heartbeat counters: {c}")
+        T.check(f"{svc}_worker_counts_junk", c.get("malformed", 0) >= junk_parts,
+                f"heartbeat counters: {c}, {junk_parts} junk parts sent")
         rej = seen.get("rejections", [])
         T.check(f"{svc}_worker_dead_letters_v99_article", any(r[0] == a99.id for r in rej) or
                 c.get("malformed_dead_lettered", 0) > 0,
