@@ -202,6 +202,8 @@ static int check_stats(vctx *v, const Courant__Stats *s)
 static int check_work(vctx *v, const Courant__Work *w)
 {
 	int n = !!w->article + !!w->extraction + !!w->rejection + !!w->stats;
+	if (w->n_batch) /* batch frames are opened by common/batch.h, never decoded whole */
+		return fail(v, "a batch frame where one Work frame was expected");
 	if (n != 1)
 		return fail(v, "work carries %d payloads, expected exactly one", n);
 	if (w->article)

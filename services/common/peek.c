@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/batch.h"
 #include "common/codec.h"
 
 #define MAX_DEPTH 8
@@ -242,6 +243,11 @@ cr_err cr_peek_work(const void *buf, size_t len, int *payload, char *why, size_t
 		fail(&w, "payload: unknown schema version or field number 0");
 		return CR_EPROTO;
 	}
+	for (unsigned i = 0; i < d->n_fields; i++)
+		if (d->fields[i].id == CR_BATCH_FIELD && (top.seen & (1ull << i))) {
+			fail(&w, "a batch frame where one Work frame was expected");
+			return CR_EPROTO;
+		}
 	for (unsigned i = 0; i < d->n_fields; i++)
 		if (d->fields[i].id >= 2 && d->fields[i].id <= 5 && (top.seen & (1ull << i))) {
 			n++;

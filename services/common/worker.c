@@ -28,30 +28,60 @@ static cr_err send_part(void *sock, zmq_msg_t *msg, int flags)
 cr_err cr_worker_flush(cr_wout *out)
 {
 	cr_err e;
+	if (out->batch.n) {
+		size_t n = 0;
+		void *p = cr_batch_take(&out->batch, &n);
+		zmq_msg_t m;
+		if ((e = cr_zmsg_own(&m, p, n)) == CR_OK)
+			e = send_part(out->sock, &m, 0);
+		zmq_msg_close(&m); /* frees p unless ZeroMQ holds it */
+		return e;
+	}
 	if (!out->has_held)
 		return CR_OK;
 	if ((e = send_part(out->sock, &out->held, 0)) != CR_OK)
 		return e;
 	zmq_msg_close(&out->held);
 	out->has_held = 0;
-	out->parts = 0;
+	return CR_OK;
+}
+
+/* Move the held frame into the batch being built. */
+static cr_err unhold(cr_wout *out)
+{
+	cr_err e = cr_batch_add(&out->batch, zmq_msg_data(&out->held), zmq_msg_size(&out->held));
+	if (e != CR_OK)
+		return e;
+	zmq_msg_close(&out->held);
+	out->has_held = 0;
 	return CR_OK;
 }
 
 cr_err cr_worker_forward(cr_wout *out, zmq_msg_t *msg)
 {
+	size_t n = zmq_msg_size(msg);
+	cr_batch_it it;
 	cr_err e;
-	if (out->has_held) {
-		if ((e = send_part(out->sock, &out->held, ZMQ_SNDMORE)) != CR_OK)
+	/* alone, after what came before it: a big frame, or a batch frame (the
+	 * relay passes batches on whole; one is never nested in another) */
+	if (n > CR_BATCH_SOLO || cr_batch_open(zmq_msg_data(msg), n, &it) == 1) {
+		if ((e = cr_worker_flush(out)) != CR_OK)
 			return e;
-		zmq_msg_close(&out->held);
-		out->has_held = 0;
-		out->parts++;
+		return send_part(out->sock, msg, 0);
+	}
+	if (out->has_held && (e = unhold(out)) != CR_OK && (e = cr_worker_flush(out)) != CR_OK)
+		return e;
+	if (out->batch.n) {
+		if (out->batch.n < CR_BATCH_MAX && cr_batch_size_with(&out->batch, n) <= CR_BATCH_BYTES &&
+		    cr_batch_add(&out->batch, zmq_msg_data(msg), n) == CR_OK)
+			return CR_OK;
+		if ((e = cr_worker_flush(out)) != CR_OK) /* full: the frame starts the next one */
+			return e;
 	}
 	zmq_msg_init(&out->held);
 	zmq_msg_move(&out->held, msg);
 	out->has_held = 1;
-	return out->parts + 1 >= CR_BATCH_MAX ? cr_worker_flush(out) : CR_OK;
+	return CR_OK;
 }
 
 cr_err cr_worker_send(cr_wout *out, const void *p, size_t n)
@@ -161,6 +191,22 @@ cr_err cr_worker_run(const cr_worker_cfg *c)
 	return cr_worker_run_msg(c, NULL);
 }
 
+/* One received part: a batch frame's elements one by one, else the frame. */
+static cr_err handle_part(const cr_worker_cfg *c, cr_worker_msg_fn handle_msg, zmq_msg_t *part, cr_wout *out)
+{
+	cr_batch_it it;
+	const void *p;
+	size_t n;
+	cr_err he = CR_OK;
+	if (handle_msg)
+		return handle_msg(c->ctx, part, out);
+	if (cr_batch_open(zmq_msg_data(part), zmq_msg_size(part), &it) != 1)
+		return c->handle(c->ctx, zmq_msg_data(part), zmq_msg_size(part), out);
+	while (he != CR_EINTR && cr_batch_next(&it, &p, &n))
+		he = c->handle(c->ctx, p, n, out);
+	return he;
+}
+
 /* Handle the parts of the messages queued on `in`, each part alone; what
  * they produce leaves as one message per received one (see worker.h).
  * Returns CR_EINTR when stopping. */
@@ -177,10 +223,7 @@ static cr_err drain(const cr_worker_cfg *c, cr_worker_msg_fn handle_msg, void *i
 			break;
 		}
 		more = zmq_msg_more(&part);
-		if (handle_msg)
-			he = handle_msg(c->ctx, &part, out);
-		else
-			he = c->handle(c->ctx, zmq_msg_data(&part), zmq_msg_size(&part), out);
+		he = handle_part(c, handle_msg, &part, out);
 		zmq_msg_close(&part);
 		if (he != CR_EINTR && !more)
 			he = cr_worker_flush(out);
@@ -216,12 +259,13 @@ cr_err cr_worker_run_msg(const cr_worker_cfg *c, cr_worker_msg_fn handle_msg)
 		if (drain(c, handle_msg, in, &out) == CR_EINTR)
 			break;
 	}
-	if (!out.has_held) /* a batch cut short by the stop is not sent: ingest re-sends it */
+	if (!out.has_held && !out.batch.n) /* a batch cut short by the stop is not sent: ingest re-sends it */
 		cr_counters_beat(c->counters, out.sock, 1);
 	cr_info("stopping", NULL);
 out:
 	if (out.has_held)
 		zmq_msg_close(&out.held);
+	cr_batch_fini(&out.batch);
 	cr_zwatch_stop(&watch);
 	cr_zclose(&in);
 	cr_zclose(&out.sock);

@@ -5,36 +5,41 @@
  * `in`: that is the backpressure. SIGINT/SIGTERM ends the loop; frames
  * queued but not handled are lost and re-sent by ingest.
  *
- * Batches: a pipeline message is a batch of one or more parts, each part one
- * Work frame judged on its own (a junk part costs only itself). What the
- * handler sends for the parts of one received message leaves as one message
- * of as many parts (at most CR_BATCH_MAX; a longer batch is cut), so a batch
- * made by ingest crosses every hop as one message: one wake-up, one queue
- * slot and one high-water-mark unit per hop instead of one per article. */
+ * Batches (common/batch.h): a frame received may be a batch frame; the loop
+ * hands each of its elements to the handler as a frame of its own (a junk
+ * element costs only itself). Parts of a multipart message are taken the
+ * same way, each part a frame. What the handler sends for one received
+ * message leaves as one batch frame (or the plain frame when there is only
+ * one): a batch made by ingest crosses every hop as one message of one part
+ * (CR_BATCH_MAX elements and CR_BATCH_BYTES at most; a longer one is cut,
+ * a frame over CR_BATCH_SOLO goes alone). */
 #ifndef COURANT_WORKER_H
 #define COURANT_WORKER_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <zmq.h>
+#include "common/batch.h"
 #include "common/counters.h"
 #include "common/endpoints.h"
 #include "common/err.h"
 
-/* The stage's output while the loop runs: the message being built. The part
- * a handler sends is held until the next one comes (then it goes with
- * ZMQ_SNDMORE) or the received message ends (then it closes the batch). */
+/* The stage's output while the loop runs. The first frame a handler sends
+ * for a received message is held as it is (zero copy); a second one starts
+ * a batch frame that both are copied into; the loop sends what was built
+ * when the received message is done. */
 typedef struct cr_wout {
 	void *sock;     /* the PUSH socket */
-	zmq_msg_t held; /* the last part handed over, not yet sent */
+	zmq_msg_t held; /* the first frame, not yet sent */
 	int has_held;
-	unsigned parts; /* parts of the current message already sent */
+	cr_batch batch; /* from the second frame on */
 } cr_wout;
 
 typedef cr_err (*cr_worker_fn)(void *ctx, const void *frame, size_t len, cr_wout *out);
-/* A handler given the received part itself, so that it can pass it on
- * without a copy (cr_worker_forward). The message stays the loop's: it is
- * closed after the handler returns (a no-op once it has been handed over). */
+/* A handler given the received part itself (a batch frame is NOT opened for
+ * it), so that it can pass it on without a copy (cr_worker_forward). The
+ * message stays the loop's: it is closed after the handler returns (a no-op
+ * once it has been handed over). */
 typedef cr_err (*cr_worker_msg_fn)(void *ctx, zmq_msg_t *msg, cr_wout *out);
 
 typedef struct cr_worker_cfg {
@@ -51,9 +56,9 @@ cr_err cr_worker_run(const cr_worker_cfg *c);
 /* The same loop, handing each frame to `fn` as a message (c->handle unused). */
 cr_err cr_worker_run_msg(const cr_worker_cfg *c, cr_worker_msg_fn fn);
 
-/* Add a part (a copy of p[0..n)) to the outgoing batch. Sending the part
- * held before it may block (backpressure: only the first part of a message
- * waits for the high-water mark) but is interruptible. */
+/* Add a frame (a copy of p[0..n)) to the output. A send it causes (a batch
+ * full, a frame too big to join) blocks at the high-water mark
+ * (backpressure) but is interruptible. */
 cr_err cr_worker_send(cr_wout *out, const void *p, size_t n);
 cr_err cr_worker_send_pb(cr_wout *out, const ProtobufCMessage *m);
 /* The malloc'd p[0..n) without copying it; takes ownership of p whatever it
@@ -62,8 +67,8 @@ cr_err cr_worker_send_owned(cr_wout *out, void *p, size_t n);
 /* A received message as it is, zero copy. On success *msg is left empty
  * (the batch, then ZeroMQ, owns the data). */
 cr_err cr_worker_forward(cr_wout *out, zmq_msg_t *msg);
-/* Send the held part as the batch's last. The loop calls it at the end of
- * every received message. */
+/* Send what was built: the batch frame, or the one frame held. The loop
+ * calls it at the end of every received message. */
 cr_err cr_worker_flush(cr_wout *out);
 
 /* Send Work{rejection} for an article this stage cannot process. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/batch.h"
 #include "common/codec.h"
 #include "common/log.h"
 #include "common/zio.h"
@@ -338,20 +339,32 @@ static int can_send(void *sock)
 	return zmq_getsockopt(sock, ZMQ_EVENTS, &ev, &len) == 0 && (ev & ZMQ_POLLOUT);
 }
 
-/* One batch: up to cfg->batch entries, one part each (common/worker.h).
- * Only a message's first part can meet the high-water mark, and the caller
- * saw room for it; an entry counts as sent when its part is handed over
- * (a part lost with a failed message is re-sent at its deadline). Returns
- * the parts sent. */
+/* Whether a frame of n bytes may join the batch (common/batch.h limits);
+ * `first` is the size of a frame held to start it, 0 when none. */
+static int joins(const cr_batch *b, size_t first, size_t n)
+{
+	if (n > CR_BATCH_SOLO || first > CR_BATCH_SOLO)
+		return 0;
+	if (first)
+		return sizeof(uint64_t) * 4 + first + n <= CR_BATCH_BYTES;
+	return b->n < CR_BATCH_MAX && cr_batch_size_with(b, n) <= CR_BATCH_BYTES;
+}
+
+/* One message: up to cfg->batch entries in a batch frame (common/batch.h),
+ * or the plain frame when only one is ready. The caller saw room for a
+ * message; an entry counts as sent when its frame is in the message (one
+ * lost with a failed send is re-sent at its deadline). Returns the number
+ * of entries sent. */
 static size_t send_batch(ingest *g)
 {
-	zmq_msg_t held;
-	int has_held = 0;
-	size_t parts = 0;
+	cr_batch b = {0};
+	zmq_msg_t first, m;
+	int has_first = 0;
+	size_t parts = 0, n;
 	ip_entry *e;
+	void *frame;
 
 	while (parts < g->cfg->batch && (e = ip_next(g->pend)) != NULL) {
-		zmq_msg_t m;
 		cr_err err = pack_entry(g, e, &m);
 		if (err == CR_ENOTFOUND || err == CR_EPROTO) {
 			/* not in the journal any more (or unreadable): nothing to send */
@@ -361,19 +374,23 @@ static size_t send_batch(ingest *g)
 		}
 		if (err != CR_OK)
 			break;
-		if (has_held) {
-			int rc = zmq_msg_send(&held, g->work, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-			zmq_msg_close(&held);
-			has_held = 0;
-			if (rc < 0) {
-				zmq_msg_close(&m);
-				break;
-			}
+		if (parts && !joins(&b, has_first ? zmq_msg_size(&first) : 0, zmq_msg_size(&m))) {
+			zmq_msg_close(&m); /* sent in the next message */
+			break;
 		}
-		zmq_msg_init(&held);
-		zmq_msg_move(&held, &m);
+		if (has_first && cr_batch_add(&b, zmq_msg_data(&first), zmq_msg_size(&first)) == CR_OK) {
+			zmq_msg_close(&first);
+			has_first = 0;
+		}
+		if (!parts) {
+			zmq_msg_init(&first);
+			zmq_msg_move(&first, &m);
+			has_first = 1;
+		} else if (has_first || cr_batch_add(&b, zmq_msg_data(&m), zmq_msg_size(&m)) != CR_OK) {
+			zmq_msg_close(&m); /* out of memory: what was built goes */
+			break;
+		}
 		zmq_msg_close(&m);
-		has_held = 1;
 		if (e->attempt)
 			g->n.resent++;
 		else
@@ -381,10 +398,13 @@ static size_t send_batch(ingest *g)
 		ip_sent(g->pend, e, cr_mono_us());
 		parts++;
 	}
-	if (has_held) {
-		zmq_msg_send(&held, g->work, ZMQ_DONTWAIT);
-		zmq_msg_close(&held);
-	}
+	if ((frame = cr_batch_take(&b, &n)) != NULL)
+		cr_zsend_owned(g->work, frame, n, ZMQ_DONTWAIT);
+	else if (has_first)
+		zmq_msg_send(&first, g->work, ZMQ_DONTWAIT);
+	if (has_first)
+		zmq_msg_close(&first);
+	cr_batch_fini(&b);
 	return parts;
 }
 

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <zmq.h>
 
+#include "common/batch.h"
 #include "common/codec.h"
 #include "common/log.h"
 #include "common/peek.h"
@@ -17,9 +18,10 @@
 
 struct batch {
 	Courant__Work *work[ST_BATCH_MAX];
-	cr_zmsg frame[ST_BATCH_MAX]; /* kept until committed: articles are stored from them */
-	st_raw raw[ST_BATCH_MAX];
+	st_raw raw[ST_BATCH_MAX];       /* each item's frame: in a message below */
 	size_t n;
+	zmq_msg_t msg[ST_BATCH_MAX];    /* kept until committed: articles are stored from them */
+	size_t nmsg;
 };
 
 static void count(_Atomic uint64_t *c, uint64_t v)
@@ -35,41 +37,64 @@ static void malformed(st_counters *c, const char *why)
 			(unsigned long long)n, why);
 }
 
-/* Receive what is queued (without waiting) into the batch. Each part of a
- * message is a frame of its own (a batch from extract, common/worker.h);
- * a batch may be split across two group commits. */
-static void drain(const st_intake_cfg *cfg, struct batch *b)
+/* One frame (a plain one, or an element of a batch frame) into the batch;
+ * returns 1 when it joined it (and needs its message kept). */
+static int take(const st_intake_cfg *cfg, struct batch *b, const void *p, size_t n)
 {
 	st_counters *c = st_stats_counters(cfg->stats);
+	Courant__Work *w = NULL;
+	char why[160];
+	int slim;
+	count(&c->received, 1);
+	if (st_lite_decode_work(p, n, &w, &slim, why, sizeof why))
+		malformed(c, why);
+	if (w && (w->extraction || w->rejection)) {
+		b->raw[b->n] = (st_raw){p, n};
+		b->work[b->n++] = w;
+		return 1;
+	}
+	if (w && w->stats) {
+		count(&c->worker_stats, 1);
+		st_stats_remember(cfg->stats, w->stats);
+	}
+	if (w)
+		cr_msg_free(&w->base);
+	return 0;
+}
+
+/* Receive what is queued (without waiting) into the batch. A received
+ * part is a plain frame or a batch frame whose elements are taken one by
+ * one (common/batch.h); a part of a multipart message is a frame too. The
+ * batch stops short of ST_BATCH_MAX items by a whole batch frame. */
+static void drain(const st_intake_cfg *cfg, struct batch *b)
+{
 	size_t bytes = 0;
-	while (b->n < ST_BATCH_MAX && bytes < ST_BATCH_BYTES) {
-		cr_zmsg *f = &b->frame[b->n];
-		Courant__Work *w = NULL;
-		char why[160];
-		int slim;
-		zmq_msg_init(&f->part[0]);
-		if (zmq_msg_recv(&f->part[0], cfg->pull, ZMQ_DONTWAIT) < 0) {
-			zmq_msg_close(&f->part[0]);
+	while (b->n + CR_BATCH_MAX <= ST_BATCH_MAX && bytes < ST_BATCH_BYTES) {
+		zmq_msg_t *m = &b->msg[b->nmsg];
+		cr_batch_it it;
+		const void *p;
+		size_t n;
+		int kept = 0, r;
+		zmq_msg_init(m);
+		if (zmq_msg_recv(m, cfg->pull, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(m);
 			break;
 		}
-		f->n = 1;
-		f->dropped = 0;
-		count(&c->received, 1);
-		bytes += cr_zmsg_size(f, 0);
-		if (st_lite_decode_work(cr_zmsg_data(f, 0), cr_zmsg_size(f, 0), &w, &slim, why, sizeof why))
-			malformed(c, why);
-		if (w && (w->extraction || w->rejection)) { /* kept: the frame stays in the batch */
-			b->raw[b->n] = (st_raw){cr_zmsg_data(f, 0), cr_zmsg_size(f, 0)};
-			b->work[b->n++] = w;
-			continue;
+		bytes += zmq_msg_size(m);
+		r = cr_batch_open(zmq_msg_data(m), zmq_msg_size(m), &it);
+		if (r == 1) {
+			size_t k = 0;
+			while (k++ < CR_BATCH_MAX && cr_batch_next(&it, &p, &n))
+				kept |= take(cfg, b, p, n);
+			if (cr_batch_next(&it, &p, &n)) /* longer than any sender makes */
+				malformed(st_stats_counters(cfg->stats), "batch frame over CR_BATCH_MAX elements (rest dropped)");
+		} else {
+			kept = take(cfg, b, zmq_msg_data(m), zmq_msg_size(m));
 		}
-		cr_zmsg_close(f);
-		if (w && w->stats) {
-			count(&c->worker_stats, 1);
-			st_stats_remember(cfg->stats, w->stats);
-		}
-		if (w)
-			cr_msg_free(&w->base);
+		if (kept)
+			b->nmsg++;
+		else
+			zmq_msg_close(m);
 	}
 }
 
@@ -183,11 +208,11 @@ static void commit(const st_intake_cfg *cfg, st_writer *w, struct batch *b, st_r
 		count(&c->map_trims, 1);
 	cr_debug("commit", "items=%zu stored=%llu events=%llu us=%llu err=%s", b->n,
 		 (unsigned long long)res->stored, (unsigned long long)res->events, us, cr_errname(err));
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n; i++)
 		cr_msg_free(&b->work[i]->base);
-		cr_zmsg_close(&b->frame[i]);
-	}
-	b->n = 0;
+	for (size_t i = 0; i < b->nmsg; i++)
+		zmq_msg_close(&b->msg[i]);
+	b->n = b->nmsg = 0;
 }
 
 /* Under load, wait until commit_gap_us after the previous commit started

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/batch.h"
 #include "common/codec.h"
 #include "common/peek.h"
 #include "common/worker.h"
@@ -70,7 +71,7 @@ static void check_salvage(const uint8_t *p, size_t n)
 static void check_peek(const uint8_t *p, size_t n)
 {
 	static const char *const structural[] = {"not a valid", "unknown schema version", "field number 0",
-						 "payloads, expected exactly one", "over the", NULL};
+						 "payloads, expected exactly one", "over the", "a batch frame", NULL};
 	Courant__Work *w = NULL;
 	char why[256];
 	int payload = -1;
@@ -128,6 +129,44 @@ static void check_splice(const uint8_t *p, size_t n)
 	cr_msg_free(&w->base);
 }
 
+/* common/batch: the elements cr_batch_open/next yield lie inside the frame,
+ * and are the Work.batch elements protobuf-c reads when it reads the frame
+ * as a batch; a batch built with the input as its elements yields them
+ * back unchanged. */
+static void check_batch(const uint8_t *p, size_t n)
+{
+	cr_batch_it it;
+	cr_batch b = {0};
+	const void *e;
+	size_t en, k = 0, len = 0;
+	void *frame;
+	int r = cr_batch_open(p, n, &it);
+	if (r == 1) {
+		Courant__Work *w = courant__work__unpack(NULL, n, p);
+		while (cr_batch_next(&it, &e, &en)) {
+			if ((const uint8_t *)e < p || (const uint8_t *)e + en > p + n || !en)
+				abort(); /* an element outside the frame, or empty */
+			if (w && w->n_batch && (k >= w->n_batch || w->batch[k].len != en || memcmp(w->batch[k].data, e, en)))
+				abort(); /* not the element protobuf-c reads */
+			k++;
+		}
+		if (!k || (w && w->n_batch && k != w->n_batch))
+			abort();
+		if (w)
+			courant__work__free_unpacked(w, NULL);
+	}
+	if (!n)
+		return;
+	if (cr_batch_add(&b, p, n) || cr_batch_add(&b, p, n / 2 + 1))
+		abort();
+	frame = cr_batch_take(&b, &len);
+	if (cr_batch_open(frame, len, &it) != 1 || !cr_batch_next(&it, &e, &en) || en != n || memcmp(e, p, n) ||
+	    !cr_batch_next(&it, &e, &en) || en != n / 2 + 1 || memcmp(e, p, en) || cr_batch_next(&it, &e, &en))
+		abort(); /* a built batch does not read back */
+	free(frame);
+	cr_batch_fini(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -142,6 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_salvage(p, n);
 		check_peek(p, n);
 		check_splice(p, n);
+		check_batch(p, n);
 		break;
 	case 3: CHECK_DECODER(cr_decode_ack, Courant__Ack, p, n); break;
 	case 4: CHECK_DECODER(cr_decode_query, Courant__Query, p, n); break;

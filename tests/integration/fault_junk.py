@@ -207,8 +207,9 @@ SEEN_IDS = set()  # article ids of every Work read from a worker's output
 
 def read_work(pull, want, timeout):
     """Read Work frames from pull until want(work) is true; returns it or None.
-    A message is a batch: every part is a Work frame of its own. Frames that
-    do not parse are skipped; ids of the others go to SEEN_IDS."""
+    Every part of a message is a frame, and a batch frame's elements are
+    frames (common/batch.h). Frames that do not parse are skipped; ids of the
+    others go to SEEN_IDS."""
     deadline = time.monotonic() + timeout
     pending = []
     while time.monotonic() < deadline:
@@ -221,6 +222,9 @@ def read_work(pull, want, timeout):
         try:
             w.ParseFromString(pending.pop(0))
         except Exception:
+            continue
+        if len(w.batch):
+            pending = list(w.batch) + pending
             continue
         for has, aid in (("article", lambda: w.article.id), ("extraction", lambda: w.extraction.article.id),
                          ("rejection", lambda: w.rejection.id)):
@@ -280,7 +284,8 @@ def worker_part(tmp, svc, probe_work, stage):
                               (w.HasField("extraction") and w.extraction.article.id == f"multipart-{svc}"), 20)
         T.check(f"{svc}_worker_takes_valid_part_of_batch", got_multi is not None,
                 "the valid article between two junk parts of one message was not processed", logp)
-        # A batch longer than 64 parts (CR_BATCH_MAX) leaves in several messages.
+        # A message of 70 parts (one article each) leaves as batch frames of at
+        # most 64 elements (CR_BATCH_MAX).
         big = []
         for i in range(70):
             wk = F.pb.Work()
@@ -295,18 +300,21 @@ def worker_part(tmp, svc, probe_work, stage):
                 parts = pull.recv_multipart()
             except zmq.ZMQError:
                 continue
-            ids = set()
             for q in parts:
                 w = F.pb.Work()
                 w.ParseFromString(q)
-                a = w.article if w.HasField("article") else w.extraction.article
-                if a.id.startswith(f"big-{svc}-"):
-                    ids.add(a.id)
-            if ids:
-                shapes.append(len(parts))
-                seen_big |= ids
+                ids = set()
+                for e in (w.batch if len(w.batch) else [q]):
+                    x = F.pb.Work()
+                    x.ParseFromString(e)
+                    a = x.article if x.HasField("article") else x.extraction.article
+                    if a.id.startswith(f"big-{svc}-"):
+                        ids.add(a.id)
+                if ids:
+                    shapes.append(max(1, len(w.batch)))
+                    seen_big |= ids
         T.check(f"{svc}_worker_cuts_long_batch", len(seen_big) == 70 and max(shapes) == 64,
-                f"{len(seen_big)} of 70 articles out, in messages of {shapes} parts", logp)
+                f"{len(seen_big)} of 70 articles out, in frames of {shapes} elements", logp)
         T.check(f"{svc}_worker_survives_junk", p.poll() is None, f"courant-{svc} exited {p.returncode}", logp)
         got = probe(push, pull, p, probe_work, 20)
         T.check(f"{svc}_worker_processes_after_junk", got is not None, "no output for a valid article", logp)

@@ -1,0 +1,131 @@
+/* Batch frames; see batch.h. Read with common/wire's varint reader; the
+ * top level is all there is to check, each element being judged later by
+ * the receiver's decoder like any frame. */
+#include "common/batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/codec.h"
+#include "common/wire.h"
+
+#define WT_VARINT 0
+#define WT_LEN 2
+
+int cr_batch_open(const void *frame, size_t len, cr_batch_it *it)
+{
+	const uint8_t *p = frame, *end = p + len, *first = NULL;
+	uint64_t version = 0;
+	int has_version = 0, other = 0, bad = 0;
+
+	if (!frame || len > CR_MAX_FRAME)
+		return 0; /* the decoder refuses it, as any frame */
+	while (p < end) {
+		uint64_t tag, v;
+		const uint8_t *field = p;
+		if (cr_wire_get_varint(&p, end, &tag) || tag > UINT32_MAX)
+			return first ? -1 : 0;
+		if ((tag & 7) == WT_VARINT) {
+			if (cr_wire_get_varint(&p, end, &v))
+				return first ? -1 : 0;
+			if (tag >> 3 == 1) {
+				has_version = 1;
+				version = v;
+			} else {
+				other = 1;
+			}
+		} else if ((tag & 7) == WT_LEN) {
+			if (cr_wire_get_varint(&p, end, &v) || v > (uint64_t)(end - p))
+				return first ? -1 : 0;
+			if (tag >> 3 == CR_BATCH_FIELD) {
+				if (!first)
+					first = field;
+				bad |= v == 0;
+			} else {
+				other = 1;
+			}
+			p += v;
+		} else {
+			/* other wire types have no place in a Work's top level: let
+			 * the decoder say why, unless it claims to be a batch */
+			other = 1;
+			if (!first)
+				return 0;
+			return -1;
+		}
+	}
+	if (!first)
+		return 0;
+	if (other || bad || !has_version || version != CR_SCHEMA_VERSION)
+		return -1;
+	it->p = first;
+	it->end = end;
+	return 1;
+}
+
+int cr_batch_next(cr_batch_it *it, const void **p, size_t *n)
+{
+	while (it->p < it->end) {
+		uint64_t tag, v;
+		if (cr_wire_get_varint(&it->p, it->end, &tag))
+			return 0;
+		if (cr_wire_get_varint(&it->p, it->end, &v)) /* version's value, or a length */
+			return 0;
+		if ((tag & 7) != WT_LEN)
+			continue;
+		*p = it->p;
+		*n = (size_t)v;
+		it->p += v;
+		return 1;
+	}
+	return 0;
+}
+
+/* The frame starts with version (tag 1, varint) before the first element. */
+static const uint8_t header[] = {0x08, CR_SCHEMA_VERSION};
+
+size_t cr_batch_size_with(const cr_batch *b, size_t n)
+{
+	size_t base = b->len ? b->len : sizeof header;
+	return base + 1 + cr_wire_varint_size(n) + n;
+}
+
+cr_err cr_batch_add(cr_batch *b, const void *p, size_t n)
+{
+	size_t need = cr_batch_size_with(b, n);
+	if (need > b->cap) {
+		size_t cap = b->cap ? b->cap : 64u << 10;
+		uint8_t *nb;
+		while (cap < need)
+			cap *= 2;
+		if (!(nb = realloc(b->buf, cap)))
+			return CR_ENOMEM;
+		b->buf = nb;
+		b->cap = cap;
+	}
+	if (!b->len) {
+		memcpy(b->buf, header, sizeof header);
+		b->len = sizeof header;
+	}
+	b->len += cr_wire_put_bytes(b->buf + b->len, CR_BATCH_FIELD, p, n);
+	b->n++;
+	return CR_OK;
+}
+
+void *cr_batch_take(cr_batch *b, size_t *len)
+{
+	void *p = b->buf;
+	if (!b->n)
+		return NULL;
+	*len = b->len;
+	b->buf = NULL;
+	b->len = b->cap = 0;
+	b->n = 0;
+	return p;
+}
+
+void cr_batch_fini(cr_batch *b)
+{
+	free(b->buf);
+	memset(b, 0, sizeof *b);
+}

@@ -1,0 +1,97 @@
+/* Unit tests for common/batch: frames built by cr_batch_add are read back
+ * element by element, also by protobuf-c (the schema's Work.batch); plain
+ * frames are told apart; batch frames that break the rules are junk; the
+ * single-frame decoder and the relay's peek refuse a batch frame. */
+#include "t.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common/batch.h"
+#include "common/codec.h"
+#include "common/peek.h"
+
+static void *article_frame(const char *id, size_t *n)
+{
+	Courant__Work w = COURANT__WORK__INIT;
+	Courant__Article a = COURANT__ARTICLE__INIT;
+	w.version = a.version = CR_SCHEMA_VERSION;
+	a.id = (char *)id;
+	a.seq = 3;
+	a.text = "Texte.";
+	w.article = &a;
+	return cr_pack(&w.base, n);
+}
+
+static void test_roundtrip(void)
+{
+	cr_batch b = {0};
+	cr_batch_it it;
+	void *f[3], *frame;
+	size_t n[3], len = 0, k = 0, en;
+	const void *e;
+	const char *ids[3] = {"a-1", "a-2", "a-3"};
+	for (int i = 0; i < 3; i++) {
+		f[i] = article_frame(ids[i], &n[i]);
+		T_EQ_INT(cr_batch_size_with(&b, n[i]) > b.len, 1);
+		T_EQ_INT(cr_batch_add(&b, f[i], n[i]), CR_OK);
+	}
+	T_EQ_INT(b.n, 3);
+	frame = cr_batch_take(&b, &len);
+	T_OK(frame != NULL && b.n == 0 && b.buf == NULL);
+	T_EQ_INT(cr_batch_open(frame, len, &it), 1);
+	while (cr_batch_next(&it, &e, &en)) {
+		T_OK(k < 3 && en == n[k] && !memcmp(e, f[k], en));
+		k++;
+	}
+	T_EQ_INT(k, 3);
+	/* protobuf-c reads the same frame as Work.batch */
+	Courant__Work *w = courant__work__unpack(NULL, len, frame);
+	T_OK(w && w->n_batch == 3 && !w->article && w->batch[1].len == n[1] && !memcmp(w->batch[1].data, f[1], n[1]));
+	courant__work__free_unpacked(w, NULL);
+	/* a batch frame never passes where one Work frame is expected */
+	Courant__Work *d = NULL;
+	char why[160];
+	int payload = 9;
+	T_EQ_INT(cr_decode_work(frame, len, &d, why, sizeof why) != CR_OK, 1);
+	T_OK(strstr(why, "a batch frame") != NULL);
+	T_EQ_INT(cr_peek_work(frame, len, &payload, why, sizeof why), CR_EPROTO);
+	T_OK(strstr(why, "a batch frame") != NULL && payload == 0);
+	for (int i = 0; i < 3; i++)
+		free(f[i]);
+	free(frame);
+	cr_batch_fini(&b);
+}
+
+static void test_plain_and_junk(void)
+{
+	cr_batch_it it;
+	size_t n;
+	void *plain = article_frame("p-1", &n);
+	T_EQ_INT(cr_batch_open(plain, n, &it), 0);
+	T_EQ_INT(cr_batch_open("", 0, &it), 0);
+	/* version 1, one element "xy" */
+	const uint8_t ok[] = {0x08, 0x01, 0x32, 0x02, 'x', 'y'};
+	T_EQ_INT(cr_batch_open(ok, sizeof ok, &it), 1);
+	/* wrong version; no version; an empty element; truncated element;
+	 * an article beside the batch; an element before a bad wire type */
+	const uint8_t v2[] = {0x08, 0x02, 0x32, 0x02, 'x', 'y'};
+	const uint8_t nov[] = {0x32, 0x02, 'x', 'y'};
+	const uint8_t empty[] = {0x08, 0x01, 0x32, 0x00};
+	const uint8_t trunc[] = {0x08, 0x01, 0x32, 0x05, 'x', 'y'};
+	const uint8_t mixed[] = {0x08, 0x01, 0x32, 0x02, 'x', 'y', 0x12, 0x00};
+	const uint8_t wt[] = {0x08, 0x01, 0x32, 0x02, 'x', 'y', 0x0d, 0, 0, 0, 0};
+	T_EQ_INT(cr_batch_open(v2, sizeof v2, &it), -1);
+	T_EQ_INT(cr_batch_open(nov, sizeof nov, &it), -1);
+	T_EQ_INT(cr_batch_open(empty, sizeof empty, &it), -1);
+	T_EQ_INT(cr_batch_open(trunc, sizeof trunc, &it), 0); /* the element is not even there */
+	T_EQ_INT(cr_batch_open(mixed, sizeof mixed, &it), -1);
+	T_EQ_INT(cr_batch_open(wt, sizeof wt, &it), -1);
+	free(plain);
+}
+
+int main(void)
+{
+	T_RUN(test_roundtrip);
+	T_RUN(test_plain_and_junk);
+	return t_done();
+}
