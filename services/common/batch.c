@@ -90,16 +90,17 @@ size_t cr_batch_size_with(const cr_batch *b, size_t n)
 	return base + 1 + cr_wire_varint_size(n) + n;
 }
 
-cr_err cr_batch_add(cr_batch *b, const void *p, size_t n)
+uint8_t *cr_batch_reserve(cr_batch *b, size_t n)
 {
 	size_t need = cr_batch_size_with(b, n);
+	uint8_t *at;
 	if (need > b->cap) {
 		size_t cap = b->cap ? b->cap : 64u << 10;
 		uint8_t *nb;
 		while (cap < need)
 			cap *= 2;
 		if (!(nb = realloc(b->buf, cap)))
-			return CR_ENOMEM;
+			return NULL;
 		b->buf = nb;
 		b->cap = cap;
 	}
@@ -107,9 +108,30 @@ cr_err cr_batch_add(cr_batch *b, const void *p, size_t n)
 		memcpy(b->buf, header, sizeof header);
 		b->len = sizeof header;
 	}
-	b->len += cr_wire_put_bytes(b->buf + b->len, CR_BATCH_FIELD, p, n);
+	b->buf[b->len++] = CR_BATCH_FIELD << 3 | WT_LEN;
+	b->len += cr_wire_varint(b->buf + b->len, n);
+	at = b->buf + b->len;
+	b->len += n;
 	b->n++;
+	return at;
+}
+
+cr_err cr_batch_add(cr_batch *b, const void *p, size_t n)
+{
+	uint8_t *at = cr_batch_reserve(b, n);
+	if (!at)
+		return CR_ENOMEM;
+	if (n)
+		memcpy(at, p, n);
 	return CR_OK;
+}
+
+int cr_batch_single(const cr_batch *b, const void **p, size_t *n)
+{
+	cr_batch_it it;
+	if (b->n != 1 || cr_batch_open(b->buf, b->len, &it) != 1)
+		return 0;
+	return cr_batch_next(&it, p, n);
 }
 
 void *cr_batch_take(cr_batch *b, size_t *len)

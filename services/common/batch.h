@@ -43,6 +43,12 @@ typedef struct cr_batch {
 
 /* Append a copy of the Work frame p[0..n). CR_ENOMEM. */
 cr_err cr_batch_add(cr_batch *b, const void *p, size_t n);
+/* Room for an element of exactly n bytes that the caller writes (so that
+ * it need not be built elsewhere and copied); NULL when out of memory. */
+uint8_t *cr_batch_reserve(cr_batch *b, size_t n);
+/* The sole element when the batch holds one (to send it as a plain frame):
+ * 1 with *p and *n set, else 0. */
+int cr_batch_single(const cr_batch *b, const void **p, size_t *n);
 /* Bytes the frame would have with p[0..n) added. */
 size_t cr_batch_size_with(const cr_batch *b, size_t n);
 /* Hand over the frame (malloc'd; the caller frees it or gives it to

@@ -469,20 +469,31 @@ void *cr_pack_extraction_spliced(const void *article, size_t alen, Courant__Enti
 	return buf;
 }
 
-void *cr_pack_work_article(const void *article, size_t alen, uint32_t attempt, size_t *len)
+size_t cr_work_article_size(size_t alen, uint32_t attempt)
 {
 	size_t body = alen + 1 + cr_wire_varint_size(attempt);
-	uint8_t *buf = malloc(1 + cr_wire_varint_size(CR_SCHEMA_VERSION) + 1 + cr_wire_varint_size(body) + body), *p = buf;
-	if (!buf)
-		return NULL;
+	return 1 + cr_wire_varint_size(CR_SCHEMA_VERSION) + 1 + cr_wire_varint_size(body) + body;
+}
+
+size_t cr_put_work_article(uint8_t *out, const void *article, size_t alen, uint32_t attempt)
+{
+	uint8_t *p = out;
 	*p++ = 1 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Work.version */
 	p += cr_wire_varint(p, CR_SCHEMA_VERSION);
-	p = put_head(p, 2, body); /* Work.article */
+	p = put_head(p, 2, alen + 1 + cr_wire_varint_size(attempt)); /* Work.article */
 	if (alen)
 		memcpy(p, article, alen);
 	p += alen;
 	*p++ = 4 << 3 | PROTOBUF_C_WIRE_TYPE_VARINT; /* Article.attempt */
 	p += cr_wire_varint(p, attempt);
-	*len = (size_t)(p - buf);
+	return (size_t)(p - out);
+}
+
+void *cr_pack_work_article(const void *article, size_t alen, uint32_t attempt, size_t *len)
+{
+	uint8_t *buf = malloc(cr_work_article_size(alen, attempt));
+	if (!buf)
+		return NULL;
+	*len = cr_put_work_article(buf, article, alen, attempt);
 	return buf;
 }

@@ -50,5 +50,9 @@ void *cr_pack_extraction_spliced(const void *article, size_t alen, Courant__Enti
  * damaged: the next stage's decoder refuses it. malloc'd, NULL when out of
  * memory. */
 void *cr_pack_work_article(const void *article, size_t alen, uint32_t attempt, size_t *len);
+/* The same written into out[0..cr_work_article_size(alen, attempt)), e.g. a
+ * batch frame's element (common/batch.h); returns the bytes written. */
+size_t cr_work_article_size(size_t alen, uint32_t attempt);
+size_t cr_put_work_article(uint8_t *out, const void *article, size_t alen, uint32_t attempt);
 
 #endif

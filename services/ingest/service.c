@@ -312,26 +312,6 @@ static cr_err pack_give_up(ingest *g, ip_entry *e, zmq_msg_t *msg)
 	return frame ? cr_zmsg_own(msg, frame, n) : CR_ENOMEM;
 }
 
-/* The frame for entry e, in *msg. The journal holds the packed Article: it
- * goes out as stored, with the attempt number appended (codec.h
- * cr_pack_work_article) instead of being unpacked and re-packed. A damaged
- * record is refused by normalize's decoder (dead-lettered when an id can be
- * read, else dropped, re-sent and finally dead-lettered by pack_give_up). */
-static cr_err pack_entry(ingest *g, ip_entry *e, zmq_msg_t *msg)
-{
-	void *frame;
-	size_t n;
-	cr_err err;
-
-	if ((err = ij_fetch(g->journal, e->seq, &g->art)) != CR_OK)
-		return err;
-	if (e->give_up)
-		return pack_give_up(g, e, msg);
-	if (!(frame = cr_pack_work_article(g->art.data, g->art.len, e->attempt + 1, &n)))
-		return CR_ENOMEM;
-	return cr_zmsg_own(msg, frame, n);
-}
-
 static int can_send(void *sock)
 {
 	int ev = 0;
@@ -339,15 +319,51 @@ static int can_send(void *sock)
 	return zmq_getsockopt(sock, ZMQ_EVENTS, &ev, &len) == 0 && (ev & ZMQ_POLLOUT);
 }
 
-/* Whether a frame of n bytes may join the batch (common/batch.h limits);
- * `first` is the size of a frame held to start it, 0 when none. */
+/* Whether an element of n bytes may join the batch (common/batch.h
+ * limits); `first` is the size of its first element. */
 static int joins(const cr_batch *b, size_t first, size_t n)
 {
-	if (n > CR_BATCH_SOLO || first > CR_BATCH_SOLO)
-		return 0;
-	if (first)
-		return sizeof(uint64_t) * 4 + first + n <= CR_BATCH_BYTES;
-	return b->n < CR_BATCH_MAX && cr_batch_size_with(b, n) <= CR_BATCH_BYTES;
+	if (!b->n)
+		return 1;
+	return first <= CR_BATCH_SOLO && n <= CR_BATCH_SOLO && b->n < CR_BATCH_MAX &&
+	       cr_batch_size_with(b, n) <= CR_BATCH_BYTES;
+}
+
+/* Entry e's frame as an element of b. The journal holds the packed
+ * Article: it goes out as stored, with the attempt number appended (codec.h
+ * cr_put_work_article), written straight into the batch. A damaged record
+ * is refused by normalize's decoder (dead-lettered when an id can be read,
+ * else dropped, re-sent and finally dead-lettered by pack_give_up).
+ * CR_EAGAIN: it does not fit in this batch. */
+static cr_err add_entry(ingest *g, cr_batch *b, size_t *first, ip_entry *e)
+{
+	zmq_msg_t m;
+	uint8_t *at;
+	size_t n;
+	cr_err err;
+
+	if ((err = ij_fetch(g->journal, e->seq, &g->art)) != CR_OK)
+		return err;
+	if (e->give_up) {
+		if ((err = pack_give_up(g, e, &m)) != CR_OK)
+			return err;
+		n = zmq_msg_size(&m);
+		if (!joins(b, *first, n))
+			err = CR_EAGAIN;
+		else if (cr_batch_add(b, zmq_msg_data(&m), n) != CR_OK)
+			err = CR_ENOMEM;
+		zmq_msg_close(&m);
+	} else {
+		n = cr_work_article_size(g->art.len, e->attempt + 1);
+		if (!joins(b, *first, n))
+			return CR_EAGAIN;
+		if (!(at = cr_batch_reserve(b, n)))
+			return CR_ENOMEM;
+		cr_put_work_article(at, g->art.data, g->art.len, e->attempt + 1);
+	}
+	if (err == CR_OK && b->n == 1)
+		*first = n;
+	return err;
 }
 
 /* One message: up to cfg->batch entries in a batch frame (common/batch.h),
@@ -358,39 +374,21 @@ static int joins(const cr_batch *b, size_t first, size_t n)
 static size_t send_batch(ingest *g)
 {
 	cr_batch b = {0};
-	zmq_msg_t first, m;
-	int has_first = 0;
-	size_t parts = 0, n;
+	size_t parts = 0, n, first = 0;
+	const void *one;
 	ip_entry *e;
 	void *frame;
 
 	while (parts < g->cfg->batch && (e = ip_next(g->pend)) != NULL) {
-		cr_err err = pack_entry(g, e, &m);
+		cr_err err = add_entry(g, &b, &first, e);
 		if (err == CR_ENOTFOUND || err == CR_EPROTO) {
 			/* not in the journal any more (or unreadable): nothing to send */
 			cr_warn("pending_missing", "seq=%llu err=%s", (unsigned long long)e->seq, cr_errname(err));
 			ip_ack(g->pend, e->seq, NULL, cr_mono_us());
 			continue;
 		}
-		if (err != CR_OK)
+		if (err != CR_OK) /* no room left (sent next time), or out of memory */
 			break;
-		if (parts && !joins(&b, has_first ? zmq_msg_size(&first) : 0, zmq_msg_size(&m))) {
-			zmq_msg_close(&m); /* sent in the next message */
-			break;
-		}
-		if (has_first && cr_batch_add(&b, zmq_msg_data(&first), zmq_msg_size(&first)) == CR_OK) {
-			zmq_msg_close(&first);
-			has_first = 0;
-		}
-		if (!parts) {
-			zmq_msg_init(&first);
-			zmq_msg_move(&first, &m);
-			has_first = 1;
-		} else if (has_first || cr_batch_add(&b, zmq_msg_data(&m), zmq_msg_size(&m)) != CR_OK) {
-			zmq_msg_close(&m); /* out of memory: what was built goes */
-			break;
-		}
-		zmq_msg_close(&m);
 		if (e->attempt)
 			g->n.resent++;
 		else
@@ -398,12 +396,10 @@ static size_t send_batch(ingest *g)
 		ip_sent(g->pend, e, cr_mono_us());
 		parts++;
 	}
-	if ((frame = cr_batch_take(&b, &n)) != NULL)
+	if (cr_batch_single(&b, &one, &n))
+		cr_zsend(g->work, one, n, ZMQ_DONTWAIT); /* a plain frame, copied */
+	else if ((frame = cr_batch_take(&b, &n)) != NULL)
 		cr_zsend_owned(g->work, frame, n, ZMQ_DONTWAIT);
-	else if (has_first)
-		zmq_msg_send(&first, g->work, ZMQ_DONTWAIT);
-	if (has_first)
-		zmq_msg_close(&first);
 	cr_batch_fini(&b);
 	return parts;
 }

@@ -1,8 +1,13 @@
 /* Baseline: raw ZeroMQ PUSH/PULL message rate between two processes over ipc,
  * with message sizes taken from the corpus (text + a fixed envelope, like one
  * Work{article} frame). This is the ceiling of one pipeline hop.
- *   bench_zmq CORPUS [-m MESSAGES] [-e ENDPOINT] [-w HWM] [--envelope BYTES]
+ * --batch B sends B articles per message (one frame of their summed sizes),
+ * as the pipeline's batch frames do (common/batch.h): -m still counts
+ * articles. cpu_us_per_article is both processes' CPU time (user + system,
+ * libzmq's I/O threads included) per article.
+ *   bench_zmq CORPUS [-m ARTICLES] [-e ENDPOINT] [-w HWM] [--envelope BYTES] [--batch B]
  * Prints one JSON object on stdout. */
+#include <sys/resource.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +50,7 @@ static int receiver(const char *ep, size_t count, int pipefd)
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *ep = "ipc:///tmp/courant-bench-zmq.sock";
-	size_t count = 200000, envelope = 200;
+	size_t count = 200000, envelope = 200, batch = 1;
 	int hwm = 1000;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-m") && i + 1 < argc)
@@ -56,6 +61,8 @@ int main(int argc, char **argv)
 			hwm = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--envelope") && i + 1 < argc)
 			envelope = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--batch") && i + 1 < argc && atoi(argv[i + 1]) > 0)
+			batch = strtoul(argv[++i], NULL, 10);
 		else if (!path)
 			path = argv[i];
 		else
@@ -71,10 +78,15 @@ int main(int argc, char **argv)
 		sizes[i] = c.a[i].text_len + envelope;
 		maxsz = sizes[i] > maxsz ? sizes[i] : maxsz;
 	}
+	size_t nmsg = (count + batch - 1) / batch, *msz = calloc(nmsg, sizeof *msz);
+	for (size_t i = 0; i < count; i++)
+		msz[i / batch] += sizes[i % c.n];
+	maxsz = 0;
+	for (size_t i = 0; i < nmsg; i++)
+		maxsz = msz[i] > maxsz ? msz[i] : maxsz;
 	char *payload = calloc(1, maxsz);
 	for (size_t i = 0; i < maxsz; i++)
 		payload[i] = (char)('a' + i % 26);
-	size_t ncorp = c.n;
 	bc_free(&c);
 
 	int fds[2];
@@ -89,12 +101,12 @@ int main(int argc, char **argv)
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(fds[0]);
-		_exit(receiver(ep, count, fds[1]));
+		_exit(receiver(ep, nmsg, fds[1]));
 	}
 	close(fds[1]);
 	uint64_t t0 = bc_mono_us();
-	for (size_t i = 0; i < count; i++) {
-		if (zmq_send(s, payload, sizes[i % ncorp], 0) < 0) {
+	for (size_t i = 0; i < nmsg; i++) {
+		if (zmq_send(s, payload, msz[i], 0) < 0) {
 			fprintf(stderr, "send: %s\n", zmq_strerror(zmq_errno()));
 			kill(pid, SIGTERM);
 			return 1;
@@ -108,14 +120,22 @@ int main(int argc, char **argv)
 	if (r != sizeof res || !WIFEXITED(st) || WEXITSTATUS(st))
 		return fprintf(stderr, "receiver failed\n"), 1;
 	double secs = (double)res[0] / 1e6;
-	printf("{\"messages\":%zu,\"avg_bytes\":%.0f,\"hwm\":%d,\"seconds\":%.3f,\"msgs_per_s\":%.0f,\"mb_per_s\":%.1f,"
-		"\"sender_seconds\":%.3f}\n", count, (double)res[1] / (double)count, hwm, secs,
-		(double)count / secs, (double)res[1] / secs / 1e6, (double)send_dt / 1e6);
+	struct rusage me, kid;
+	getrusage(RUSAGE_SELF, &me);
+	getrusage(RUSAGE_CHILDREN, &kid);
+	double cpu = (double)(me.ru_utime.tv_sec + me.ru_stime.tv_sec + kid.ru_utime.tv_sec + kid.ru_stime.tv_sec) * 1e6 +
+		     (double)(me.ru_utime.tv_usec + me.ru_stime.tv_usec + kid.ru_utime.tv_usec + kid.ru_stime.tv_usec);
+	printf("{\"messages\":%zu,\"articles\":%zu,\"batch\":%zu,\"avg_bytes\":%.0f,\"hwm\":%d,\"seconds\":%.3f,"
+	       "\"msgs_per_s\":%.0f,\"articles_per_s\":%.0f,\"mb_per_s\":%.1f,\"sender_seconds\":%.3f,"
+	       "\"cpu_us_per_article\":%.2f}\n",
+	       nmsg, count, batch, (double)res[1] / (double)count, hwm, secs, (double)nmsg / secs, (double)count / secs,
+	       (double)res[1] / secs / 1e6, (double)send_dt / 1e6, cpu / (double)count);
 	int linger = 0;
 	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
 	zmq_close(s);
 	zmq_ctx_term(ctx);
 	free(payload);
 	free(sizes);
+	free(msz);
 	return 0;
 }

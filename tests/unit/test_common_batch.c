@@ -1,6 +1,7 @@
 /* Unit tests for common/batch: frames built by cr_batch_add are read back
  * element by element, also by protobuf-c (the schema's Work.batch); plain
- * frames are told apart; batch frames that break the rules are junk; the
+ * frames are told apart; elements written in place; a batch of one is sent
+ * as its element; batch frames that break the rules are junk; the
  * single-frame decoder and the relay's peek refuse a batch frame. */
 #include "t.h"
 #include <stdint.h>
@@ -62,6 +63,26 @@ static void test_roundtrip(void)
 	cr_batch_fini(&b);
 }
 
+/* An element written in place (cr_batch_reserve) reads back; a batch of one
+ * gives its element for sending plain, a batch of two does not. */
+static void test_reserve_and_single(void)
+{
+	cr_batch b = {0};
+	const void *p;
+	size_t n, fn;
+	void *f = article_frame("r-1", &fn);
+	uint8_t *at = cr_batch_reserve(&b, fn);
+	T_OK(at != NULL);
+	memcpy(at, f, fn);
+	T_EQ_INT(cr_batch_single(&b, &p, &n), 1);
+	T_OK(n == fn && !memcmp(p, f, fn));
+	T_EQ_INT(cr_batch_add(&b, f, fn), CR_OK);
+	T_EQ_INT(cr_batch_single(&b, &p, &n), 0);
+	cr_batch_fini(&b);
+	T_EQ_INT(cr_batch_single(&b, &p, &n), 0);
+	free(f);
+}
+
 static void test_plain_and_junk(void)
 {
 	cr_batch_it it;
@@ -92,6 +113,7 @@ static void test_plain_and_junk(void)
 int main(void)
 {
 	T_RUN(test_roundtrip);
+	T_RUN(test_reserve_and_single);
 	T_RUN(test_plain_and_junk);
 	return t_done();
 }
