@@ -69,18 +69,22 @@ cr_err cr_worker_forward(cr_wout *out, zmq_msg_t *msg)
 			return e;
 		return send_part(out->sock, msg, 0);
 	}
+	if ((out->has_held || out->batch.n) && cr_mono_us() - out->first_us >= CR_BATCH_HOLD_US &&
+	    (e = cr_worker_flush(out)) != CR_OK) /* what waits has waited enough */
+		return e;
 	if (out->has_held && (e = unhold(out)) != CR_OK && (e = cr_worker_flush(out)) != CR_OK)
 		return e;
 	if (out->batch.n) {
 		if (out->batch.n < CR_BATCH_MAX && cr_batch_size_with(&out->batch, n) <= CR_BATCH_BYTES &&
 		    cr_batch_add(&out->batch, zmq_msg_data(msg), n) == CR_OK)
 			return CR_OK;
-		if ((e = cr_worker_flush(out)) != CR_OK) /* full: the frame starts the next one */
+		if ((e = cr_worker_flush(out)) != CR_OK) /* full or old: the frame starts the next one */
 			return e;
 	}
 	zmq_msg_init(&out->held);
 	zmq_msg_move(&out->held, msg);
 	out->has_held = 1;
+	out->first_us = cr_mono_us();
 	return CR_OK;
 }
 

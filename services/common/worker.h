@@ -27,12 +27,16 @@
 /* The stage's output while the loop runs. The first frame a handler sends
  * for a received message is held as it is (zero copy); a second one starts
  * a batch frame that both are copied into; the loop sends what was built
- * when the received message is done. */
+ * when the received message is done, and a frame added CR_BATCH_HOLD_US
+ * after the first was held closes the batch early: an article never waits
+ * long for the rest of its batch to be processed. */
+#define CR_BATCH_HOLD_US 1000
 typedef struct cr_wout {
 	void *sock;     /* the PUSH socket */
 	zmq_msg_t held; /* the first frame, not yet sent */
 	int has_held;
 	cr_batch batch; /* from the second frame on */
+	unsigned long long first_us; /* when the first frame of what is built came */
 } cr_wout;
 
 typedef cr_err (*cr_worker_fn)(void *ctx, const void *frame, size_t len, cr_wout *out);

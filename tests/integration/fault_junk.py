@@ -313,7 +313,8 @@ def worker_part(tmp, svc, probe_work, stage):
                 if ids:
                     shapes.append(max(1, len(w.batch)))
                     seen_big |= ids
-        T.check(f"{svc}_worker_cuts_long_batch", len(seen_big) == 70 and max(shapes) == 64,
+        # (a slow run may cut earlier: a batch also closes after CR_BATCH_HOLD_US)
+        T.check(f"{svc}_worker_cuts_long_batch", len(seen_big) == 70 and max(shapes) <= 64 and len(shapes) >= 2,
                 f"{len(seen_big)} of 70 articles out, in frames of {shapes} elements", logp)
         T.check(f"{svc}_worker_survives_junk", p.poll() is None, f"courant-{svc} exited {p.returncode}", logp)
         got = probe(push, pull, p, probe_work, 20)
