@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/aview.h"
 #include "common/codec.h"
 #include "common/counters.h"
 #include "common/log.h"
@@ -21,22 +22,36 @@ typedef struct xctx {
 	cx_engine *engine;
 } xctx;
 
-/* Send Work{extraction}. `abytes` (may be NULL) is the article's encoding in
- * the received frame: copied verbatim into the output instead of re-packing
- * the decoded article (raw HTML, text, sentences: ~10% of this stage's
+/* What the handler needs of an article, read in place (common/aview) or
+ * from the decoded message (`msg`, NULL in the first case). */
+typedef struct xart {
+	cx_input in;
+	uint64_t seq;
+	uint32_t attempt;
+	const void *raw; /* the body, for a rejection's payload */
+	size_t raw_len;
+	Courant__Article *msg;
+	const void *abytes; /* the article's encoding in the frame, or NULL */
+	size_t alen;
+} xart;
+
+/* Send Work{extraction}. `a->abytes` is the article's encoding in the
+ * received frame: copied verbatim into the output instead of re-packing the
+ * decoded article (raw HTML, text, sentences: ~10% of this stage's
  * instructions); the decoded message is identical (common/codec.h). */
-static cr_err send_extraction(Courant__Article *a, const void *abytes, size_t alen, const cx_result *r, cr_wout *out)
+static cr_err send_extraction(const xart *a, const cx_result *r, cr_wout *out)
 {
 	Courant__Work w = COURANT__WORK__INIT;
 	Courant__Extraction ex = COURANT__EXTRACTION__INIT;
 	void *p;
 	size_t n;
-	if (abytes) {
-		p = cr_pack_extraction_spliced(abytes, alen, r->entities, r->n_entities, r->events, r->n_events, &n);
+	if (a->abytes) {
+		p = cr_pack_extraction_spliced(a->abytes, a->alen, r->entities, r->n_entities, r->events, r->n_events,
+					       &n);
 		return p ? cr_worker_send_owned(out, p, n) : CR_ENOMEM;
 	}
 	ex.version = w.version = CR_SCHEMA_VERSION;
-	ex.article = a;
+	ex.article = a->msg;
 	ex.entities = r->entities;
 	ex.n_entities = r->n_entities;
 	ex.events = r->events;
@@ -45,50 +60,83 @@ static cr_err send_extraction(Courant__Article *a, const void *abytes, size_t al
 	return cr_worker_send_pb(out, &w.base);
 }
 
-static cr_err on_article(xctx *x, Courant__Article *a, const void *abytes, size_t alen, cr_wout *out)
+static cr_err on_article(xctx *x, const xart *a, cr_wout *out)
 {
-	cx_input in = {a->id, a->title, a->published, a->lang, a->text, a->text ? strlen(a->text) : 0, NULL, 0};
 	cx_result *r = NULL;
-	uint32_t *bounds = NULL;
 	cr_err e;
 
-	if (!a->text || !*a->text) {
+	if (!a->in.text || !*a->in.text) {
 		cr_count(&x->c, C_REJECTED, 1);
-		return cr_worker_reject(out, "extract", "article has no normalized text", a->id, a->seq, a->attempt,
-					a->raw.data, a->raw.len);
+		return cr_worker_reject(out, "extract", "article has no normalized text", a->in.id, a->seq, a->attempt,
+					a->raw, a->raw_len);
 	}
-	if (a->n_sentences && (bounds = malloc(a->n_sentences * 2 * sizeof *bounds)) != NULL) {
-		for (size_t i = 0; i < a->n_sentences; i++) {
-			bounds[2 * i] = a->sentences[i]->start;
-			bounds[2 * i + 1] = a->sentences[i]->end;
-		}
-		in.sent_bounds = bounds;
-		in.nsents = a->n_sentences;
-	}
-	e = cx_extract(x->engine, &in, &r);
-	free(bounds);
+	e = cx_extract(x->engine, &a->in, &r);
 	if (e != CR_OK) {
 		char why[128];
 		snprintf(why, sizeof why, "extraction failed: %s", cr_strerror(e));
 		cr_count(&x->c, C_REJECTED, 1);
-		return cr_worker_reject(out, "extract", why, a->id, a->seq, a->attempt, a->raw.data, a->raw.len);
+		return cr_worker_reject(out, "extract", why, a->in.id, a->seq, a->attempt, a->raw, a->raw_len);
 	}
 	cr_count(&x->c, C_EXTRACTED, 1);
 	cr_count(&x->c, C_EVENTS, r->n_events);
-	e = send_extraction(a, abytes, alen, r, out);
+	e = send_extraction(a, r, out);
 	cx_result_destroy(&r);
 	return e;
 }
 
-static cr_err handle(void *ctx, const void *frame, size_t len, cr_wout *out)
+/* The common frame, read in place: no unpack, no copy of the body. */
+static cr_err on_view(xctx *x, const void *frame, const cr_aview *v, cr_wout *out)
+{
+	xart a = {{v->id, v->title, v->published, v->lang, v->text, v->text_len, v->bounds, v->n_sentences},
+		  v->seq, v->attempt, v->raw, v->raw_len, NULL, (const char *)frame + v->article_off,
+		  v->article_len};
+	return on_article(x, &a, out);
+}
+
+/* A decoded article; `abytes` as in xart. */
+static cr_err on_decoded(xctx *x, Courant__Article *m, const void *abytes, size_t alen, cr_wout *out)
+{
+	xart a = {{m->id, m->title, m->published, m->lang, m->text, m->text ? strlen(m->text) : 0, NULL, 0},
+		  m->seq, m->attempt, m->raw.data, m->raw.len, m, abytes, alen};
+	uint32_t *bounds = NULL;
+	cr_err e;
+	if (m->n_sentences && (bounds = malloc(m->n_sentences * 2 * sizeof *bounds)) != NULL) {
+		for (size_t i = 0; i < m->n_sentences; i++) {
+			bounds[2 * i] = m->sentences[i]->start;
+			bounds[2 * i + 1] = m->sentences[i]->end;
+		}
+		a.in.sent_bounds = bounds;
+		a.in.nsents = m->n_sentences;
+	}
+	e = on_article(x, &a, out);
+	free(bounds);
+	return e;
+}
+
+/* The handler and its context, outside the worker loop, for in-process
+ * benchmarks (tests/bench/bench_workers.c declares them). */
+cr_err extract_service_handle(void *ctx, const void *frame, size_t len, cr_wout *out);
+cr_err extract_service_ctx_new(void **ctx);
+void extract_service_ctx_destroy(void **ctx);
+
+/* Frames in the common shape are read in place (common/aview: it takes
+ * only frames cr_decode_work accepts, with the same values); any other
+ * goes through cr_decode_work, whose verdict and reason stand. */
+cr_err extract_service_handle(void *ctx, const void *frame, size_t len, cr_wout *out)
 {
 	xctx *x = ctx;
 	Courant__Work *w;
+	cr_aview v;
 	char why[160], id[CR_MAX_ID + 1];
 	uint64_t seq = 0;
 	cr_err e;
 
 	cr_count(&x->c, C_RECEIVED, 1);
+	if (cr_aview_read(frame, len, &v) == 0) {
+		e = on_view(x, frame, &v, out);
+		cr_aview_fini(&v);
+		return e;
+	}
 	if ((e = cr_decode_work(frame, len, &w, why, sizeof why)) != CR_OK) {
 		char reason[200];
 		cr_count(&x->c, C_MALFORMED, 1);
@@ -103,7 +151,7 @@ static cr_err handle(void *ctx, const void *frame, size_t len, cr_wout *out)
 		/* the frame passed cr_decode_work: only the range is looked up */
 		size_t off = 0, n = 0;
 		int one = cr_peek_field_range(frame, len, 2, &off, &n) == 0;
-		e = on_article(x, w->article, one ? (const char *)frame + off : NULL, n, out);
+		e = on_decoded(x, w->article, one ? (const char *)frame + off : NULL, n, out);
 	} else {
 		cr_count(&x->c, C_FORWARDED, 1);
 		e = cr_worker_send(out, frame, len);
@@ -112,17 +160,42 @@ static cr_err handle(void *ctx, const void *frame, size_t len, cr_wout *out)
 	return e;
 }
 
+cr_err extract_service_ctx_new(void **ctx)
+{
+	xctx *x = calloc(1, sizeof *x);
+	cr_err e;
+	*ctx = NULL;
+	if (!x)
+		return CR_ENOMEM;
+	cr_counters_init(&x->c, "extract", names);
+	if ((e = cx_engine_new(&x->engine)) != CR_OK) {
+		free(x);
+		return e;
+	}
+	*ctx = x;
+	return CR_OK;
+}
+
+void extract_service_ctx_destroy(void **ctx)
+{
+	xctx *x = *ctx;
+	if (!x)
+		return;
+	cx_engine_destroy(&x->engine);
+	free(x);
+	*ctx = NULL;
+}
+
 cr_err extract_service_run(const cr_endpoints *ep, int hwm)
 {
-	xctx x;
-	cr_worker_cfg cfg = {ep->relay_out, ep->store_in, 0, hwm, handle, &x, &x.c};
+	void *ctx;
 	cr_err e;
-	cr_counters_init(&x.c, "extract", names);
-	if ((e = cx_engine_new(&x.engine)) != CR_OK) {
+	if ((e = extract_service_ctx_new(&ctx)) != CR_OK) {
 		cr_error("engine", "err=\"%s\"", cr_strerror(e));
 		return e;
 	}
+	cr_worker_cfg cfg = {ep->relay_out, ep->store_in, 0, hwm, extract_service_handle, ctx, &((xctx *)ctx)->c};
 	e = cr_worker_run(&cfg);
-	cx_engine_destroy(&x.engine);
+	extract_service_ctx_destroy(&ctx);
 	return e;
 }
