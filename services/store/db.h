@@ -8,7 +8,8 @@
  *   dead      seq(u64 BE) -> packed Rejection  dead_ids id -> seq
  *   meta      "schema" -> u32, "index_boot" -> boot id while the index env
  *             may hold unsynced pages (see below)
- * <data>/store/index/ (MDB_NOSYNC: derived from `events`, rebuilt if lost):
+ * <data>/store/index/ (MDB_NOSYNC | MDB_WRITEMAP: derived from `events`,
+ *   rebuilt if lost; a sparse file as long as its map, see index_room):
  *   ix_country/ix_pair/ix_type/ix_date/ix_person  key -> seq (DUPSORT, DUPFIXED, 8-byte BE)
  *   ix meta   "indexed_seq" -> u64: every event <= it is indexed
  * Keeping the index entries (~5 per event) out of the fsync'd commit is what
@@ -96,12 +97,13 @@ cr_err st_db_set_indexed_seq(st_db *db, MDB_txn *ixtxn, uint64_t seq);
 
 /* Keep the file pages mapped by this process under `budget` bytes: when
  * /proc/self/statm counts more shared (file-backed) resident pages, drop the
- * page-table entries of both maps (MADV_DONTNEED). The maps are read-only
- * MAP_SHARED file maps, so this loses nothing: the data stays in the page
- * cache (dirty pages included) and the next access, by any thread, refaults
- * it. It only keeps what the process is charged for (RSS, VmHWM) bounded as
- * the files grow. Returns 1 when it trimmed. Writer thread (not during a
- * grow). */
+ * page-table entries of both maps (MADV_DONTNEED). Both are MAP_SHARED file
+ * maps (the index env's writable: MDB_WRITEMAP), so this loses nothing: the
+ * kernel keeps a dropped page's dirty state, the data stays in the page
+ * cache and the next access, by any thread, refaults it. It only keeps what
+ * the process is charged for (RSS, VmHWM) bounded as the files grow.
+ * Returns 1 when it trimmed. Writer thread, between txns (not during a
+ * grow, nor inside an index txn writing through the map). */
 int st_db_trim(st_db *db, size_t budget);
 
 /* Highest key of a u64-keyed database (events, dead), 0 when empty. */

@@ -2,6 +2,7 @@
 #include "store/index.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,7 @@ struct key {
 	uint32_t off;   /* key bytes at keys[off] */
 	uint32_t slot;  /* its slot in the hash table, cleared after the write */
 	uint32_t head, tail; /* its entries, linked by entry.next */
+	uint32_t count;      /* how many */
 	uint8_t len;
 };
 
@@ -158,6 +160,8 @@ struct st_index_batch {
 	size_t klen, kcap;
 	uint32_t *slot; /* key index + 1, 0 = free */
 	size_t nslot;   /* power of two, > 2 * nk */
+	unsigned char *vals; /* one key's sequences while writing */
+	size_t vcap;
 };
 
 st_index_batch *st_index_batch_new(void)
@@ -174,6 +178,7 @@ void st_index_batch_destroy(st_index_batch **pb)
 	free(b->k);
 	free(b->keys);
 	free(b->slot);
+	free(b->vals);
 	free(b);
 	*pb = NULL;
 }
@@ -255,6 +260,7 @@ static struct key *key_of(st_index_batch *b, enum st_dbi which, const char *key,
 	k->len = (uint8_t)len;
 	k->slot = s;
 	k->head = k->tail = UINT32_MAX;
+	k->count = 0;
 	memcpy(b->keys + b->klen, key, len);
 	b->klen += len;
 	b->slot[s] = (uint32_t)++b->nk;
@@ -277,6 +283,7 @@ static cr_err push(st_index_batch *b, enum st_dbi which, const char *key, uint64
 	else
 		b->e[k->tail].next = (uint32_t)b->n;
 	k->tail = (uint32_t)b->n++;
+	k->count++;
 	return CR_OK;
 }
 
@@ -335,16 +342,38 @@ static int cmp_key(const void *pa, const void *pb, void *keys)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-static int put_entry(MDB_cursor *c, MDB_val *k, uint64_t seq)
+static int put_entry(MDB_cursor *c, MDB_val *k, const unsigned char be[8])
 {
-	unsigned char be[8];
-	MDB_val v = {8, be};
-	int rc;
-	st_be64_put(be, seq);
-	rc = mdb_cursor_put(c, k, &v, MDB_APPENDDUP);
+	MDB_val v = {8, (void *)be};
+	int rc = mdb_cursor_put(c, k, &v, MDB_APPENDDUP);
 	if (rc == MDB_KEYEXIST) /* not above the key's last seq: an ordinary insert */
 		rc = mdb_cursor_put(c, k, &v, MDB_NODUPDATA);
 	return rc == MDB_KEYEXIST ? 0 : rc;
+}
+
+/* The sequences of key k, ascending, as 8-byte big-endian values in one
+ * array: LMDB stores them in one call (MDB_MULTIPLE, the indexes are
+ * DUPFIXED), finding the key and its duplicates once instead of once per
+ * sequence. An append that fails (a sequence not above the key's last one:
+ * a re-index after a failed index txn) goes on one by one from there. */
+static int put_key(MDB_cursor *c, MDB_val *kv, const unsigned char *be, size_t n)
+{
+	MDB_val v[2] = {{8, (void *)be}, {n, NULL}};
+	size_t done = 0;
+	int rc = n > 1 ? mdb_cursor_put(c, kv, v, MDB_MULTIPLE | MDB_APPENDDUP) : MDB_KEYEXIST;
+	if (rc == MDB_KEYEXIST)
+		done = n > 1 ? v[1].mv_size : 0;
+	else if (rc == 0)
+		done = n;
+	for (rc = rc == MDB_KEYEXIST ? 0 : rc; done < n && !rc; done++)
+		rc = put_entry(c, kv, be + 8 * done);
+	return rc;
+}
+
+/* Room for n sequences in the batch's value array. */
+static int vals_room(st_index_batch *b, size_t n)
+{
+	return grow((void **)&b->vals, &b->vcap, n * 8, 1);
 }
 
 cr_err st_index_batch_write(st_index_batch *b, st_db *db, MDB_txn *ixtxn)
@@ -359,6 +388,7 @@ cr_err st_index_batch_write(st_index_batch *b, st_db *db, MDB_txn *ixtxn)
 	for (size_t i = 0; i < b->nk && !rc; i++) {
 		struct key *k = &b->k[i];
 		MDB_val kv = {k->len, b->keys + k->off};
+		size_t n = 0;
 		if ((int)(k->order >> 56) != which) {
 			if (c)
 				mdb_cursor_close(c);
@@ -367,8 +397,13 @@ cr_err st_index_batch_write(st_index_batch *b, st_db *db, MDB_txn *ixtxn)
 			if ((rc = mdb_cursor_open(ixtxn, st_db_dbi(db, (enum st_dbi)which), &c)))
 				break;
 		}
-		for (uint32_t e = k->head; e != UINT32_MAX && !rc; e = b->e[e].next)
-			rc = put_entry(c, &kv, b->e[e].seq);
+		if (vals_room(b, k->count)) {
+			rc = ENOMEM;
+			break;
+		}
+		for (uint32_t e = k->head; e != UINT32_MAX; e = b->e[e].next)
+			st_be64_put(b->vals + 8 * n++, b->e[e].seq);
+		rc = put_key(c, &kv, b->vals, n);
 	}
 	if (c)
 		mdb_cursor_close(c);
