@@ -3,6 +3,7 @@
  * codec relies on this to free a decoded message from the message alone). */
 #include "common/arena.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -107,4 +108,10 @@ void cr_arena_pb_allocator(cr_arena *a, ProtobufCAllocator *out)
 	out->alloc = pb_alloc;
 	out->free = pb_free;
 	out->allocator_data = a;
+}
+
+void cr_malloc_tune(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
 }

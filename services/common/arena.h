@@ -22,4 +22,13 @@ void *cr_arena_first(const cr_arena *a);
 /* A protobuf-c allocator drawing from `a`; valid while `a` lives. */
 void cr_arena_pb_allocator(cr_arena *a, ProtobufCAllocator *out);
 
+/* Process-wide malloc settings for the services, called first thing in
+ * main: buffers under 4 MiB (batch frames of ~100-300 KB, articles) come
+ * from the heap and freed memory is kept up to 32 MiB, instead of glibc's
+ * default of mmap/munmap (or trimming the heap) around every such buffer,
+ * which made each one cost page faults: -80 % page faults in the workers,
+ * about +5 % end to end (BENCHMARKS.md). Bigger buffers still go back to
+ * the system at once. */
+void cr_malloc_tune(void);
+
 #endif

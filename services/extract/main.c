@@ -1,4 +1,5 @@
 /* courant-extract: parse options, run one extract worker (service.h). */
+#include "common/arena.h"
 #include "common/log.h"
 #include "common/worker.h"
 #include "common/zio.h"
@@ -13,6 +14,7 @@ int main(int argc, char **argv)
 	int hwm = 0, rc;
 
 	cr_log_init("extract");
+	cr_malloc_tune();
 	rc = cr_worker_options("courant-extract", about, argc, argv, &ep, &hwm);
 	if (rc >= 0)
 		return rc;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/arena.h"
 #include "common/endpoints.h"
 #include "common/log.h"
 #include "common/zio.h"
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
 	int i;
 
 	cr_log_init("ingest");
+	cr_malloc_tune();
 	ingest_config_defaults(&c);
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--data") && i + 1 < argc)

@@ -1,4 +1,5 @@
 /* courant-relay: parse options, run the relay (service.h). */
+#include "common/arena.h"
 #include "common/log.h"
 #include "common/worker.h"
 #include "common/zio.h"
@@ -13,6 +14,7 @@ int main(int argc, char **argv)
 	int hwm = 0, rc;
 
 	cr_log_init("relay");
+	cr_malloc_tune();
 	rc = cr_worker_options("courant-relay", about, argc, argv, &ep, &hwm);
 	if (rc >= 0)
 		return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "common/arena.h"
 #include "common/endpoints.h"
 #include "common/log.h"
 #include "common/zio.h"
@@ -128,6 +129,7 @@ int main(int argc, char **argv)
 	st_intake_cfg cfg = {0};
 
 	cr_log_init("store");
+	cr_malloc_tune();
 	if (parse(argc, argv, &data, &ep, &o)) {
 		usage(stderr);
 		return 2;
