@@ -113,12 +113,6 @@ static cr_err on_decoded(xctx *x, Courant__Article *m, const void *abytes, size_
 	return e;
 }
 
-/* The handler and its context, outside the worker loop, for in-process
- * benchmarks (tests/bench/bench_workers.c declares them). */
-cr_err extract_service_handle(void *ctx, const void *frame, size_t len, cr_wout *out);
-cr_err extract_service_ctx_new(void **ctx);
-void extract_service_ctx_destroy(void **ctx);
-
 /* Frames in the common shape are read in place (common/aview: it takes
  * only frames cr_decode_work accepts, with the same values); any other
  * goes through cr_decode_work, whose verdict and reason stand. */

@@ -9,7 +9,14 @@
 
 #include "common/endpoints.h"
 #include "common/err.h"
+#include "common/worker.h"
 
 cr_err extract_service_run(const cr_endpoints *ep, int hwm);
+
+/* The handler and its context, outside the worker loop, for in-process
+ * benchmarks (tests/bench/bench_workers.c). */
+cr_err extract_service_handle(void *ctx, const void *frame, size_t len, cr_wout *out);
+cr_err extract_service_ctx_new(void **ctx);
+void extract_service_ctx_destroy(void **ctx);
 
 #endif

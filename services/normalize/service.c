@@ -17,12 +17,10 @@ static const char *const names[] = {"received", "normalized", "rejected", "forwa
 				    "malformed", "malformed_dead_lettered", NULL};
 
 /* Send the article with the normalized fields of `d` filled in. */
-static cr_err send_normalized(void *out, Courant__Article *a, const cn_doc *d)
+void *normalize_pack_doc(Courant__Article *a, const cn_doc *d, size_t *len)
 {
 	Courant__Sentence *ss = NULL, **sp = NULL;
-	cr_err e = CR_ENOMEM;
-	void *p;
-	size_t n;
+	void *p = NULL;
 	if (d->nsents && (!(ss = calloc(d->nsents, sizeof *ss)) || !(sp = calloc(d->nsents, sizeof *sp))))
 		goto out;
 	for (size_t i = 0; i < d->nsents; i++) {
@@ -49,14 +47,20 @@ static cr_err send_normalized(void *out, Courant__Article *a, const cn_doc *d)
 	if (!a->content_type || !*a->content_type)
 		a->content_type = (char *)d->content_type;
 	/* Work{article} as protobuf-c packs it, at a fraction of its cost */
-	if ((p = cr_emit_work_article(a, CR_SCHEMA_VERSION, &n)) != NULL)
-		e = cr_worker_send_owned(out, p, n);
-	a->sentences = NULL; /* the arena must not see our arrays */
+	p = cr_emit_work_article(a, CR_SCHEMA_VERSION, len);
+	a->sentences = NULL; /* the caller's arena must not see our arrays */
 	a->n_sentences = 0;
 out:
 	free(ss);
 	free(sp);
-	return e;
+	return p;
+}
+
+static cr_err send_normalized(cr_wout *out, Courant__Article *a, const cn_doc *d)
+{
+	size_t n;
+	void *p = normalize_pack_doc(a, d, &n);
+	return p ? cr_worker_send_owned(out, p, n) : CR_ENOMEM;
 }
 
 static cr_err on_article(cr_counters *c, Courant__Article *a, cr_wout *out)
@@ -85,11 +89,6 @@ static cr_err on_article(cr_counters *c, Courant__Article *a, cr_wout *out)
 	cn_doc_fini(&d);
 	return e;
 }
-
-/* The handler and its context (a cr_counters), outside the worker loop, for
- * in-process benchmarks (tests/bench/bench_workers.c declares them). */
-cr_err normalize_service_handle(void *ctx, const void *frame, size_t len, cr_wout *out);
-void normalize_service_counters(cr_counters *c);
 
 void normalize_service_counters(cr_counters *c)
 {

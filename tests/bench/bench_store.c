@@ -25,6 +25,7 @@
  *    what callgrind can profile.
  * Prints one JSON line per run and a last one with the medians. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <fcntl.h>
 #include <zmq.h>
 
 #include "common/codec.h"
@@ -42,6 +42,7 @@
 #include "corpus.h"
 #include "extract/extract.h"
 #include "normalize/normalize.h"
+#include "normalize/service.h"
 #include "store/db.h"
 #include "store/lite.h"
 #include "store/writer.h"
@@ -91,45 +92,6 @@ static void *pack_rejection(const char *stage, const char *reason, const Courant
 	r.attempt = a->attempt;
 	w.rejection = &r;
 	return cr_pack(&w.base, len);
-}
-
-/* The normalized Work{article} as normalize's service packs it. */
-static void *pack_normalized(Courant__Article *a, const cn_doc *d, size_t *len)
-{
-	Courant__Work w = COURANT__WORK__INIT;
-	Courant__Sentence *ss = calloc(d->nsents + 1, sizeof *ss), **sp = calloc(d->nsents + 1, sizeof *sp);
-	void *out = NULL;
-	if (ss && sp) {
-		for (size_t i = 0; i < d->nsents; i++) {
-			courant__sentence__init(&ss[i]);
-			ss[i].start = d->sents[i].start;
-			ss[i].end = d->sents[i].end;
-			ss[i].has_raw_start = ss[i].has_raw_end = 1;
-			ss[i].raw_start = d->sents[i].raw_start;
-			ss[i].raw_end = d->sents[i].raw_end;
-			sp[i] = &ss[i];
-		}
-		a->text = d->text;
-		a->lang = (char *)d->lang;
-		a->has_lang_confidence = 1;
-		a->lang_confidence = d->lang_conf;
-		a->sentences = sp;
-		a->n_sentences = d->nsents;
-		if ((!a->title || !*a->title) && d->title)
-			a->title = d->title;
-		a->byline = d->byline;
-		a->encoding = (char *)d->encoding;
-		a->has_repaired = 1;
-		a->repaired = d->repaired;
-		if (!a->content_type || !*a->content_type)
-			a->content_type = (char *)d->content_type;
-		w.version = CR_SCHEMA_VERSION;
-		w.article = a;
-		out = cr_pack(&w.base, len);
-	}
-	free(ss);
-	free(sp);
-	return out;
 }
 
 /* Extract's output for the normalized frame nb[0..nlen). */
@@ -200,7 +162,7 @@ static int make_frames(const opts *o, frames *f)
 			p = pack_rejection("normalize", why, &a, &len);
 		} else {
 			size_t nlen = 0;
-			void *nb = pack_normalized(&a, &d, &nlen);
+			void *nb = normalize_pack_doc(&a, &d, &nlen);
 			p = nb ? extract_frame(eng, nb, nlen, &len, &f->rejected) : NULL;
 			free(nb);
 			cn_doc_fini(&d);

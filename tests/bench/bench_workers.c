@@ -24,15 +24,9 @@
 #include "common/worker.h"
 #include "corpus.h"
 #include "extract/extract.h"
+#include "extract/service.h"
 #include "normalize/normalize.h"
-
-/* The handlers, exported by services/{normalize,extract}/service.c for this
- * benchmark (their service.h declares only the run functions). */
-cr_err normalize_service_handle(void *ctx, const void *frame, size_t len, cr_wout *out);
-void normalize_service_counters(cr_counters *c);
-cr_err extract_service_handle(void *ctx, const void *frame, size_t len, cr_wout *out);
-cr_err extract_service_ctx_new(void **ctx);
-void extract_service_ctx_destroy(void **ctx);
+#include "normalize/service.h"
 
 typedef cr_err (*handler)(void *ctx, const void *frame, size_t len, cr_wout *out);
 
