@@ -18,6 +18,7 @@
 
 #include "corpus.h"
 #include "courant.pb-c.h"
+#include "submit.h"
 
 #define VERSION 1u
 
@@ -63,28 +64,6 @@ static int recv_last(void *s, zmq_msg_t *last)
 		more = zmq_msg_more(last);
 	}
 	return 0;
-}
-
-static void *pack_submit(const bc_article *a, size_t i, size_t *len)
-{
-	Courant__Submit m = COURANT__SUBMIT__INIT;
-	char ref[24];
-	snprintf(ref, sizeof ref, "%zu", i);
-	m.version = VERSION;
-	m.client_ref = ref;
-	m.id = a->id;
-	m.url = a->url;
-	m.source = a->source;
-	m.title = a->title;
-	m.published = a->published;
-	m.has_text = 1;
-	m.text.data = (uint8_t *)a->text;
-	m.text.len = a->text_len;
-	*len = courant__submit__get_packed_size(&m);
-	void *buf = malloc(*len);
-	if (buf)
-		courant__submit__pack(&m, buf);
-	return buf;
 }
 
 static int send_stats_query(client *c)
@@ -287,7 +266,7 @@ static size_t client_open(client *c, const opts *o, const bc_corpus *corp)
 	c->lat_store = calloc(c->n, sizeof(double));
 	c->seen = calloc(c->n, 1);
 	for (size_t i = 0; i < c->n; i++)
-		c->frames[i] = pack_submit(&corp->a[i], i, &c->lens[i]);
+		c->frames[i] = bc_pack_submit(&corp->a[i], i, &c->lens[i]);
 	c->ctx = zmq_ctx_new();
 	c->sub_s = sock(c, ZMQ_DEALER, o->ep_sub);
 	c->qry_s = sock(c, ZMQ_DEALER, o->ep_qry);

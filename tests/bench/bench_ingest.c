@@ -10,7 +10,7 @@
  * reports before ingest stops).
  * Prints one JSON object on stdout. Built by hand (not by make bench):
  *   cc -std=c11 -D_GNU_SOURCE -O2 -Itests/bench -Iservices -I$B/gen \
- *      tests/bench/bench_ingest.c tests/bench/corpus.c $B/lib/libcommon.a \
+ *      tests/bench/bench_ingest.c tests/bench/corpus.c tests/bench/submit.c $B/lib/libcommon.a \
  *      $B/lib/libproto.a -lzmq -lprotobuf-c -lm -o bench_ingest */
 #include <signal.h>
 #include <stdio.h>
@@ -25,28 +25,7 @@
 #include "common/endpoints.h"
 #include "corpus.h"
 #include "courant.pb-c.h"
-
-static void *pack_submit(const bc_article *a, size_t i, size_t *len)
-{
-	Courant__Submit m = COURANT__SUBMIT__INIT;
-	char ref[24];
-	void *buf;
-	snprintf(ref, sizeof ref, "%zu", i);
-	m.version = 1;
-	m.client_ref = ref;
-	m.id = a->id;
-	m.url = a->url;
-	m.source = a->source;
-	m.title = a->title;
-	m.published = a->published;
-	m.has_text = 1;
-	m.text.data = (uint8_t *)a->text;
-	m.text.len = a->text_len;
-	*len = courant__submit__get_packed_size(&m);
-	if ((buf = malloc(*len)) != NULL)
-		courant__submit__pack(&m, buf);
-	return buf;
-}
+#include "submit.h"
 
 /* Acks every article of one work frame (batch or plain); returns how many. */
 static size_t ack_frame(void *ack, const void *frame, size_t len)
@@ -177,7 +156,7 @@ int main(int argc, char **argv)
 	frames = calloc(count, sizeof *frames);
 	lens = calloc(count, sizeof *lens);
 	for (size_t k = 0; k < count; k++)
-		if (!(frames[k] = pack_submit(&c.a[k], k, &lens[k])))
+		if (!(frames[k] = bc_pack_submit(&c.a[k], k, &lens[k])))
 			return 1;
 	if (cr_endpoints_init(&ep, data) != CR_OK)
 		return 1;
