@@ -14,7 +14,8 @@
  * 2. K runs (default 3): a fresh DIR/run-K data directory, a real store
  *    process, the frames PUSHed to its store-in at R articles/s (default
  *    6000, about the pipeline's rate, so that its group commits have the
- *    pipeline's size) in messages of B parts (default 1), its Acks PULLed
+ *    pipeline's size) in batch frames of B articles (default 16, as
+ *    extract sends them; 1: plain frames), its Acks PULLed
  *    until every article is acknowledged; the store's CPU time so far
  *    (/proc/PID/stat, as tests/bench/run reads it: "run_"), its counters
  *    (STATS), then SIGTERM and its whole rusage from wait4 (with the final
@@ -37,6 +38,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "common/batch.h"
 #include "common/codec.h"
 #include "common/peek.h"
 #include "corpus.h"
@@ -263,6 +265,12 @@ static size_t read_acks(void *pull, int wait_ms)
 	}
 }
 
+static void free_batch(void *data, void *hint)
+{
+	(void)hint;
+	free(data);
+}
+
 static void free_part(void *data, void *hint)
 {
 	(void)data;
@@ -368,11 +376,21 @@ static int one_run(const opts *o, const frames *f, int k, void *ctx, result *res
 		double due = o->rate * (double)(bc_mono_us() - t0) / 1e6;
 		while (sent < f->n && (double)sent < due) {
 			size_t end = sent + o->batch < f->n ? sent + o->batch : f->n;
-			for (; sent < end; sent++) {
-				zmq_msg_t m;
+			zmq_msg_t m;
+			if (end - sent == 1) { /* a plain frame, zero copy */
 				zmq_msg_init_data(&m, f->p[sent], f->len[sent], free_part, NULL);
-				zmq_msg_send(&m, push, sent + 1 < end ? ZMQ_SNDMORE : 0);
+				sent++;
+			} else { /* a batch frame, as extract sends them (common/batch.h) */
+				cr_batch b = {0};
+				size_t n = 0;
+				for (; sent < end; sent++) {
+					if (cr_batch_add(&b, f->p[sent], f->len[sent]) != CR_OK)
+						return fprintf(stderr, "out of memory\n"), -1;
+				}
+				void *frame = cr_batch_take(&b, &n);
+				zmq_msg_init_data(&m, frame, n, free_batch, NULL);
 			}
+			zmq_msg_send(&m, push, 0);
 		}
 		acked += read_acks(pull, 1);
 		if (bc_mono_us() - t0 > 600u * 1000000u || waitpid(pid, NULL, WNOHANG) == pid)
@@ -507,7 +525,7 @@ static double median(double *v, int n)
 static int parse(int argc, char **argv, opts *o)
 {
 	static char cache[4200];
-	*o = (opts){.batch = 1, .rate = 6000, .runs = 3, .commit_batch = 36, .index_every = 8};
+	*o = (opts){.batch = 16, .rate = 6000, .runs = 3, .commit_batch = 36, .index_every = 8};
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(argv[i], "--")) {
