@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/conn.h"
 #include "cli/input.h"
+#include "common/batch.h"
 #include "common/buf.h"
 #include "common/codec.h"
 #include "common/endpoints.h"
@@ -28,12 +29,14 @@ typedef struct slot {
 	char *origin, *given_id;
 	uint64_t sent_us;
 	int resent;
+	int queued;                /* packed, waiting for its batch frame to leave */
 } slot;
 
 typedef struct submit {
 	void *sock;
 	slot *slots;
 	size_t window, busy;
+	size_t batch, nqueued;     /* submissions per frame; packed ones not sent yet */
 	unsigned next_ref;
 	char **wait_ids;           /* ids to wait for */
 	size_t nwait, wait_cap;
@@ -44,7 +47,7 @@ typedef struct submit {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: courant submit [--data DIR] [--wait] [--timeout S] [--window N] [endpoint flags] FILE|DIR|-\n"
+	fprintf(f, "usage: courant submit [--data DIR] [--wait] [--timeout S] [--window N] [--batch N] [endpoint flags] FILE|DIR|-\n"
 		   "Send articles to ingest; print one JSON line per answer:\n"
 		   "  {\"status\":\"accepted\",\"id\":..,\"seq\":..,\"input\":..}\n"
 		   "  {\"status\":\"duplicate\",\"id\":..,\"duplicate_of\":..}   {\"status\":\"refused\",\"reason\":..}\n"
@@ -53,6 +56,8 @@ static void usage(FILE *f)
 		   "  --wait       then wait until every accepted article is stored or dead-lettered\n"
 		   "  --timeout S  give up after S seconds without progress (default 300)\n"
 		   "  --window N   submissions in flight (default 64)\n"
+		   "  --batch N    submissions per message to ingest, as they are ready (default 16,\n"
+		   "               at most 64; 1: one message each)\n"
 		   "Exit status: 0 all accepted (and stored with --wait), 1 otherwise, 2 usage.\n%s",
 		cr_endpoints_help());
 }
@@ -103,7 +108,40 @@ static void slot_free(submit *s, slot *sl)
 	s->busy--;
 }
 
-/* Pack one article into a free slot and send it. */
+/* Send the packed submissions waiting in their slots: one plain frame, or
+ * one batch frame (Submit.batch, common/batch.h) of them all. */
+static int send_queued(submit *s)
+{
+	cr_batch b = {0};
+	slot *one = NULL;
+	void *frame;
+	size_t len;
+	int rc = 0;
+	if (!s->nqueued)
+		return 0;
+	cr_batch_kind(&b, CR_BATCH_SUBMIT, 0);
+	for (size_t i = 0; i < s->window && rc == 0; i++) {
+		slot *sl = &s->slots[i];
+		if (!sl->used || !sl->queued)
+			continue;
+		sl->queued = 0;
+		sl->sent_us = cr_mono_us();
+		one = sl;
+		if (s->nqueued > 1 && cr_batch_add(&b, sl->frame, sl->len) != CR_OK)
+			rc = -1;
+	}
+	if (rc == 0 && s->nqueued == 1)
+		rc = cr_zsend(s->sock, one->frame, one->len, 0) == CR_OK ? 0 : -1;
+	else if (rc == 0 && (frame = cr_batch_take(&b, &len)) != NULL)
+		rc = cr_zsend_owned(s->sock, frame, len, 0) == CR_OK ? 0 : -1;
+	cr_batch_fini(&b);
+	s->nqueued = 0;
+	/* a frame that did not leave is re-sent by pump() after RESEND_US */
+	return rc;
+}
+
+/* Pack one article into a free slot; it leaves with the next batch frame
+ * (at once when the batch is full). */
 static int send_article(submit *s, ci_article *a)
 {
 	Courant__Submit m = COURANT__SUBMIT__INIT;
@@ -134,8 +172,30 @@ static int send_article(submit *s, ci_article *a)
 	sl->origin = strdup(a->origin);
 	sl->given_id = a->id ? strdup(a->id) : NULL;
 	sl->sent_us = cr_mono_us();
+	sl->queued = 1;
 	s->busy++;
-	return cr_zsend(s->sock, sl->frame, sl->len, 0) == CR_OK ? 0 : -1;
+	if ((++s->nqueued >= s->batch || sl->len > CR_BATCH_SOLO) && send_queued(s) != 0)
+		fprintf(stderr, "courant submit: could not send to ingest (re-sent later)\n");
+	return 0;
+}
+
+static void on_reply(submit *s, const Courant__SubmitReply *r);
+
+/* An answer from ingest: one reply, or a batch of them (one per element of
+ * a batch frame we sent). */
+static void on_answer(submit *s, const Courant__SubmitReply *r)
+{
+	if (!r->n_batch) {
+		on_reply(s, r);
+		return;
+	}
+	for (size_t i = 0; i < r->n_batch; i++) {
+		Courant__SubmitReply *e;
+		if (cr_decode_submit_reply(r->batch[i].data, r->batch[i].len, &e, NULL, 0) == CR_OK) {
+			on_reply(s, e);
+			cr_msg_free(&e->base);
+		}
+	}
 }
 
 static void on_reply(submit *s, const Courant__SubmitReply *r)
@@ -194,7 +254,7 @@ static void pump(submit *s, long ms, int infd)
 		while (cr_zrecv(s->sock, &m, ZMQ_DONTWAIT) == CR_OK) {
 			Courant__SubmitReply *r;
 			if (cr_decode_submit_reply(cr_zmsg_data(&m, m.n - 1), cr_zmsg_size(&m, m.n - 1), &r, NULL, 0) == CR_OK) {
-				on_reply(s, r);
+				on_answer(s, r);
 				cr_msg_free(&r->base);
 			}
 			cr_zmsg_close(&m);
@@ -202,7 +262,7 @@ static void pump(submit *s, long ms, int infd)
 	now = cr_mono_us();
 	for (size_t i = 0; i < s->window; i++) {
 		slot *sl = &s->slots[i];
-		if (sl->used && now - sl->sent_us > RESEND_US) {
+		if (sl->used && !sl->queued && now - sl->sent_us > RESEND_US) {
 			sl->sent_us = now;
 			sl->resent = 1;
 			cr_zsend(s->sock, sl->frame, sl->len, ZMQ_DONTWAIT);
@@ -257,6 +317,8 @@ static int send_all(submit *s, ci_reader *r)
 			}
 			ci_article_fini(&a);
 		}
+		if (send_queued(s) != 0)
+			fprintf(stderr, "courant submit: could not send to ingest (re-sent later)\n");
 		pump(s, 100, infd);
 		progress(s, 0);
 		if (s->busy && stalled(s)) {
@@ -280,6 +342,7 @@ int cmd_submit(int argc, char **argv)
 
 	memset(&s, 0, sizeof s);
 	s.window = 64;
+	s.batch = 16;
 	if (cli_conn_take("submit", &argc, argv))
 		return 2;
 	if (!(ep = cli_conn_endpoints("submit")))
@@ -294,6 +357,8 @@ int cmd_submit(int argc, char **argv)
 			timeout = atof(argv[i + 1]), i += 2;
 		else if (!strcmp(a, "--window") && i + 1 < argc && atoi(argv[i + 1]) > 0)
 			s.window = (size_t)atoi(argv[i + 1]), i += 2;
+		else if (!strcmp(a, "--batch") && i + 1 < argc && atoi(argv[i + 1]) > 0 && atoi(argv[i + 1]) <= CR_BATCH_MAX)
+			s.batch = (size_t)atoi(argv[i + 1]), i += 2;
 		else if ((a[0] != '-' || !strcmp(a, "-")) && !path)
 			path = a, i++;
 		else

@@ -14,6 +14,11 @@
 
 int cr_batch_open(const void *frame, size_t len, cr_batch_it *it)
 {
+	return cr_batch_open_field(frame, len, CR_BATCH_FIELD, 0, it);
+}
+
+int cr_batch_open_field(const void *frame, size_t len, unsigned bfield, unsigned head, cr_batch_it *it)
+{
 	const uint8_t *p = frame, *end = p + len, *first = NULL;
 	uint64_t version = 0;
 	int has_version = 0, other = 0, bad = 0;
@@ -31,13 +36,15 @@ int cr_batch_open(const void *frame, size_t len, cr_batch_it *it)
 			if (tag >> 3 == 1) {
 				has_version = 1;
 				version = v;
+			} else if (head && tag >> 3 == head) {
+				/* allowed beside the elements */
 			} else {
 				other = 1;
 			}
 		} else if ((tag & 7) == WT_LEN) {
 			if (cr_wire_get_varint(&p, end, &v) || v > (uint64_t)(end - p))
 				return first ? -1 : 0;
-			if (tag >> 3 == CR_BATCH_FIELD) {
+			if (tag >> 3 == bfield) {
 				if (!first)
 					first = field;
 				bad |= v == 0;
@@ -84,9 +91,31 @@ int cr_batch_next(cr_batch_it *it, const void **p, size_t *n)
 /* The frame starts with version (tag 1, varint) before the first element. */
 static const uint8_t header[] = {0x08, CR_SCHEMA_VERSION};
 
+void cr_batch_kind(cr_batch *b, unsigned field, unsigned status_field)
+{
+	b->field = field;
+	memcpy(b->head, header, sizeof header);
+	b->headlen = sizeof header;
+	if (status_field) {
+		b->head[b->headlen++] = (uint8_t)(status_field << 3 | WT_VARINT);
+		b->head[b->headlen++] = 0;
+	}
+}
+
+static size_t head_len(const cr_batch *b)
+{
+	return b->headlen ? b->headlen : sizeof header;
+}
+
+/* The element's tag: one byte for fields up to 15. */
+static uint8_t elem_tag(const cr_batch *b)
+{
+	return (uint8_t)((b->field ? b->field : CR_BATCH_FIELD) << 3 | WT_LEN);
+}
+
 size_t cr_batch_size_with(const cr_batch *b, size_t n)
 {
-	size_t base = b->len ? b->len : sizeof header;
+	size_t base = b->len ? b->len : head_len(b);
 	return base + 1 + cr_wire_varint_size(n) + n;
 }
 
@@ -105,10 +134,10 @@ uint8_t *cr_batch_reserve(cr_batch *b, size_t n)
 		b->cap = cap;
 	}
 	if (!b->len) {
-		memcpy(b->buf, header, sizeof header);
-		b->len = sizeof header;
+		memcpy(b->buf, b->headlen ? b->head : header, head_len(b));
+		b->len = head_len(b);
 	}
-	b->buf[b->len++] = CR_BATCH_FIELD << 3 | WT_LEN;
+	b->buf[b->len++] = elem_tag(b);
 	b->len += cr_wire_varint(b->buf + b->len, n);
 	at = b->buf + b->len;
 	b->len += n;
@@ -129,7 +158,8 @@ cr_err cr_batch_add(cr_batch *b, const void *p, size_t n)
 int cr_batch_single(const cr_batch *b, const void **p, size_t *n)
 {
 	cr_batch_it it;
-	if (b->n != 1 || cr_batch_open(b->buf, b->len, &it) != 1)
+	if (b->n != 1 || cr_batch_open_field(b->buf, b->len, b->field ? b->field : CR_BATCH_FIELD,
+					     b->headlen > sizeof header ? b->head[sizeof header] >> 3 : 0, &it) != 1)
 		return 0;
 	return cr_batch_next(&it, p, n);
 }
@@ -149,5 +179,7 @@ void *cr_batch_take(cr_batch *b, size_t *len)
 void cr_batch_fini(cr_batch *b)
 {
 	free(b->buf);
-	memset(b, 0, sizeof *b);
+	b->buf = NULL;
+	b->len = b->cap = 0;
+	b->n = 0;
 }

@@ -19,6 +19,8 @@
 #define CR_BATCH_FIELD 6           /* Work.batch */
 #define CR_BATCH_BYTES (4u << 20)  /* a batch frame grows to this size at most... */
 #define CR_BATCH_SOLO (1u << 20)   /* ...and a frame this big always travels alone */
+#define CR_BATCH_SUBMIT 12         /* Submit.batch: submissions from a client */
+#define CR_BATCH_REPLY 7           /* SubmitReply.batch: ingest's answers to them */
 
 typedef struct cr_batch_it {
 	const uint8_t *p, *end;
@@ -31,15 +33,28 @@ typedef struct cr_batch_it {
  * version, an empty or oversized element, no element): junk as a whole, to
  * be handled like any frame the decoder refuses. Allocates nothing. */
 int cr_batch_open(const void *frame, size_t len, cr_batch_it *it);
+/* The same for the batch field `field` of another message (Submit.batch,
+ * SubmitReply.batch: CR_BATCH_SUBMIT, CR_BATCH_REPLY); `head` is a further
+ * varint field allowed beside version (SubmitReply's status), 0 for none. */
+int cr_batch_open_field(const void *frame, size_t len, unsigned field, unsigned head, cr_batch_it *it);
 /* The next element: 1 with *p and *n set, 0 after the last. */
 int cr_batch_next(cr_batch_it *it, const void **p, size_t *n);
 
-/* A batch frame being built: elements are copied in. */
+/* A batch frame being built: elements are copied in. Zeroed, it builds a
+ * Work batch; cr_batch_kind makes it build another message's. */
 typedef struct cr_batch {
 	uint8_t *buf;
 	size_t len, cap;
-	unsigned n; /* elements */
+	unsigned n;      /* elements */
+	unsigned field;  /* 0: Work.batch */
+	uint8_t head[8]; /* the frame's fields before the elements (0: version only) */
+	size_t headlen;
 } cr_batch;
+
+/* Build frames whose elements go in `field`, after version and, when
+ * `status_field` is not 0, that field with value 0 (SubmitReply.status
+ * ACCEPTED: a required field). Call before the first element. */
+void cr_batch_kind(cr_batch *b, unsigned field, unsigned status_field);
 
 /* Append a copy of the Work frame p[0..n). CR_ENOMEM. */
 cr_err cr_batch_add(cr_batch *b, const void *p, size_t n);

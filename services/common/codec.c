@@ -78,6 +78,8 @@ static int version_ok(vctx *v, const char *what, uint32_t version)
 
 static int check_submit(vctx *v, const Courant__Submit *m)
 {
+	if (m->n_batch) /* batch frames are opened by common/batch.h, never decoded whole */
+		return fail(v, "a batch frame where one Submit was expected");
 	if (str_ok(v, "client_ref", m->client_ref, MAX_REF) || id_ok(v, "id", m->id, 0) ||
 	    str_ok(v, "url", m->url, MAX_SHORT) || str_ok(v, "source", m->source, MAX_SHORT) ||
 	    str_ok(v, "title", m->title, MAX_SHORT) || str_ok(v, "published", m->published, 64) ||

@@ -37,13 +37,23 @@ typedef struct ingest {
 	char instance[96];
 } ingest;
 
+/* One submission to answer: a request's single Submit or one element of
+ * its batch. */
 typedef struct inbound {
-	unsigned char ident[IDENT_MAX];
-	size_t identlen;
-	int delim;             /* request had an empty delimiter frame (REQ style) */
 	Courant__Submit *msg;
 	ij_sub sub;
 } inbound;
+
+/* One received request: its envelope, and its submissions in[first ..
+ * first + count) (count 1 for a plain Submit). */
+typedef struct request {
+	cr_zmsg m;
+	unsigned char ident[IDENT_MAX];
+	size_t identlen;
+	int delim;             /* request had an empty delimiter frame (REQ style) */
+	int batch;             /* a batch Submit: answered by one batch SubmitReply */
+	size_t first, count;
+} request;
 
 void ingest_config_defaults(ingest_config *c)
 {
@@ -101,7 +111,7 @@ static int send_envelope(ingest *g, const void *ident, size_t identlen, int deli
 	return 0;
 }
 
-static void reply_stats(ingest *g, const inbound *in, const Courant__Query *q)
+static void reply_stats(ingest *g, const request *in, const Courant__Query *q)
 {
 	Courant__QueryReply r = COURANT__QUERY_REPLY__INIT;
 	Courant__Stats s, *sp = &s;
@@ -177,33 +187,14 @@ static int envelope_ok(cr_zmsg *m)
 	return m->n == 2 || cr_zmsg_size(m, 1) == 0;
 }
 
-/* Read one request; returns 1 if `in` needs an answer, 0 if handled. */
-static int take_submit(ingest *g, cr_zmsg *m, inbound *in)
+/* Decode and check one submission (a plain request's body or a batch
+ * element) into *in; a refusal is decided there and then. */
+static void take_one(ingest *g, const void *body, size_t len, inbound *in)
 {
-	const void *body;
-	size_t len;
-	Courant__Query *q;
 	char why[160];
 	cr_err e;
-
 	memset(&in->sub, 0, sizeof in->sub);
 	in->msg = NULL;
-	if (!envelope_ok(m)) {
-		g->n.malformed++;
-		cr_warn("bad_envelope", "parts=%d", m->n + m->dropped);
-		return 0;
-	}
-	in->identlen = cr_zmsg_size(m, 0);
-	memcpy(in->ident, cr_zmsg_data(m, 0), in->identlen);
-	in->delim = m->n == 3;
-	body = cr_zmsg_data(m, m->n - 1);
-	len = cr_zmsg_size(m, m->n - 1);
-	/* A Query's field 2 is a varint, a Submit's a string: no frame is both. */
-	if (cr_decode_query(body, len, &q, NULL, 0) == CR_OK) {
-		reply_stats(g, in, q);
-		cr_msg_free(&q->base);
-		return 0;
-	}
 	g->n.received++;
 	e = cr_decode_submit(body, len, &in->msg, why, sizeof why);
 	if (e == CR_ETOOBIG)
@@ -214,51 +205,151 @@ static int take_submit(ingest *g, cr_zmsg *m, inbound *in)
 	} else if (validate(in->msg, why, sizeof why))
 		refuse(in, "%s", why);
 	in->sub.in = in->msg;
-	return 1;
 }
 
-static void answer(ingest *g, inbound *in)
+/* Read request r (its message is in r->m) into r and in[0..CR_BATCH_MAX); returns
+ * the number of submissions it holds (to answer), 0 if it was handled here.
+ * A batch frame that breaks common/batch.h's rules, or holds more than
+ * CR_BATCH_MAX elements, gets one plain REFUSED answer for all of it. */
+static size_t take_submit(ingest *g, request *r, inbound *in)
 {
-	Courant__SubmitReply r = COURANT__SUBMIT_REPLY__INIT;
-	r.version = CR_SCHEMA_VERSION;
-	r.client_ref = in->msg ? in->msg->client_ref : NULL;
-	r.status = in->sub.status;
+	cr_zmsg *m = &r->m;
+	const void *body, *p;
+	size_t len, n = 0, k;
+	Courant__Query *q;
+	cr_batch_it it, count;
+
+	r->batch = 0;
+	r->count = 0;
+	if (!envelope_ok(m)) {
+		g->n.malformed++;
+		cr_warn("bad_envelope", "parts=%d", m->n + m->dropped);
+		return 0;
+	}
+	r->identlen = cr_zmsg_size(m, 0);
+	memcpy(r->ident, cr_zmsg_data(m, 0), r->identlen);
+	r->delim = m->n == 3;
+	body = cr_zmsg_data(m, m->n - 1);
+	len = cr_zmsg_size(m, m->n - 1);
+	/* A Query's field 2 is a varint, a Submit's a string: no frame is both. */
+	if (cr_decode_query(body, len, &q, NULL, 0) == CR_OK) {
+		reply_stats(g, r, q);
+		cr_msg_free(&q->base);
+		return 0;
+	}
+	switch (cr_batch_open_field(body, len, CR_BATCH_SUBMIT, 0, &it)) {
+	case 1:
+		count = it;
+		while (cr_batch_next(&count, &p, &k))
+			n++;
+		if (n > CR_BATCH_MAX) {
+			char many[32];
+			snprintf(many, sizeof many, "%zu", n);
+			g->n.received++;
+			g->n.malformed++;
+			memset(&in[0].sub, 0, sizeof in[0].sub);
+			in[0].msg = NULL;
+			refuse(&in[0], "batch of %s submissions: at most 64 per frame", many);
+			r->count = 1;
+			return 1;
+		}
+		r->batch = 1;
+		while (cr_batch_next(&it, &p, &k))
+			take_one(g, p, k, &in[r->count++]);
+		return r->count;
+	case -1:
+		g->n.received++;
+		g->n.malformed++;
+		memset(&in[0].sub, 0, sizeof in[0].sub);
+		in[0].msg = NULL;
+		refuse(&in[0], "%s", "malformed submit: a batch frame holds version and whole Submit frames only");
+		r->count = 1;
+		return 1;
+	default:
+		take_one(g, body, len, &in[0]);
+		r->count = 1;
+		return 1;
+	}
+}
+
+/* Fill reply *r for submission *in and do its bookkeeping. */
+static void settle(ingest *g, inbound *in, Courant__SubmitReply *r)
+{
+	courant__submit_reply__init(r);
+	r->version = CR_SCHEMA_VERSION;
+	r->client_ref = in->msg ? in->msg->client_ref : NULL;
+	r->status = in->sub.status;
 	switch (in->sub.status) {
 	case COURANT__SUBMIT_STATUS__ACCEPTED:
 		g->n.accepted++;
-		r.id = in->sub.id;
-		r.has_seq = 1;
-		r.seq = in->sub.seq;
+		r->id = in->sub.id;
+		r->has_seq = 1;
+		r->seq = in->sub.seq;
 		if (ip_add(g->pend, in->sub.seq, in->sub.id) != CR_OK)
 			cr_error("pending_add", "seq=%llu", (unsigned long long)in->sub.seq);
 		break;
 	case COURANT__SUBMIT_STATUS__DUPLICATE:
 		g->n.duplicates++;
-		r.id = in->sub.id;
+		r->id = in->sub.id;
 		break;
 	default:
 		g->n.refused++;
-		r.reason = in->sub.reason;
+		r->reason = in->sub.reason;
 		break;
 	}
-	if (send_envelope(g, in->ident, in->identlen, in->delim) == 0)
-		cr_zsend_pb(g->submit, &r.base, ZMQ_DONTWAIT);
 }
 
+/* Answer request q: one SubmitReply, or for a batch one batch SubmitReply
+ * holding each element's reply in order. */
+static void answer(ingest *g, request *q, inbound *in)
+{
+	Courant__SubmitReply r;
+	cr_batch b = {0};
+	void *frame;
+	size_t n;
+
+	if (!q->batch) {
+		settle(g, &in[0], &r);
+		if (send_envelope(g, q->ident, q->identlen, q->delim) == 0)
+			cr_zsend_pb(g->submit, &r.base, ZMQ_DONTWAIT);
+		return;
+	}
+	cr_batch_kind(&b, CR_BATCH_REPLY, 3);
+	for (size_t i = 0; i < q->count; i++) {
+		uint8_t *at;
+		settle(g, &in[i], &r);
+		n = courant__submit_reply__get_packed_size(&r);
+		if ((at = cr_batch_reserve(&b, n)) != NULL)
+			courant__submit_reply__pack(&r, at);
+	}
+	/* short of memory the batch goes unanswered: the client re-sends it,
+	 * and what was accepted comes back as duplicates of itself */
+	if (b.n == q->count && (frame = cr_batch_take(&b, &n)) != NULL &&
+	    send_envelope(g, q->ident, q->identlen, q->delim) == 0)
+		cr_zsend_owned(g->submit, frame, n, ZMQ_DONTWAIT);
+	cr_batch_fini(&b);
+}
+
+/* Up to SUBMIT_BATCH submissions (plain or in batch frames) journaled in
+ * one group commit, then answered. */
 static void on_submit(ingest *g)
 {
-	static inbound in[SUBMIT_BATCH];
-	static cr_zmsg m[SUBMIT_BATCH];
-	ij_sub subs[SUBMIT_BATCH];
-	size_t n = 0, k = 0;
+	static inbound in[SUBMIT_BATCH + CR_BATCH_MAX];
+	static request req[SUBMIT_BATCH];
+	static ij_sub subs[SUBMIT_BATCH + CR_BATCH_MAX];
+	size_t n = 0, nr = 0, k = 0;
 
-	while (n < SUBMIT_BATCH && cr_zrecv(g->submit, &m[n], ZMQ_DONTWAIT) == CR_OK) {
-		if (take_submit(g, &m[n], &in[n]))
-			n++;
-		else
-			cr_zmsg_close(&m[n]);
+	while (n < SUBMIT_BATCH && nr < SUBMIT_BATCH && cr_zrecv(g->submit, &req[nr].m, ZMQ_DONTWAIT) == CR_OK) {
+		size_t got = take_submit(g, &req[nr], &in[n]);
+		if (!got) {
+			cr_zmsg_close(&req[nr].m);
+			continue;
+		}
+		req[nr].first = n;
+		n += got;
+		nr++;
 	}
-	if (!n)
+	if (!nr)
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (!in[i].sub.decided)
@@ -266,12 +357,14 @@ static void on_submit(ingest *g)
 	if (k)
 		ij_accept(g->journal, subs, k, cr_now_us());
 	k = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!in[i].sub.decided)
 			in[i].sub = subs[k++];
-		answer(g, &in[i]);
-		cr_msg_free(in[i].msg ? &in[i].msg->base : NULL);
-		cr_zmsg_close(&m[i]);
+	for (size_t j = 0; j < nr; j++) {
+		answer(g, &req[j], &in[req[j].first]);
+		for (size_t i = req[j].first; i < req[j].first + req[j].count; i++)
+			cr_msg_free(in[i].msg ? &in[i].msg->base : NULL);
+		cr_zmsg_close(&req[j].m);
 	}
 }
 

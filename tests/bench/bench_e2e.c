@@ -16,6 +16,8 @@
 #include <sys/resource.h>
 #include <zmq.h>
 
+#include "common/batch.h"
+#include "common/zio.h"
 #include "corpus.h"
 #include "courant.pb-c.h"
 #include "submit.h"
@@ -129,13 +131,35 @@ static void on_stats(client *c)
 	c->stats_pending = 0;
 }
 
+static void count_reply(client *c, const Courant__SubmitReply *r);
+
 static void on_reply(client *c)
 {
 	zmq_msg_t m;
 	if (recv_last(c->sub_s, &m))
 		return;
 	Courant__SubmitReply *r = courant__submit_reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
-	if (r) {
+	if (r && r->n_batch) {
+		/* the answer to a batch frame: one reply per element */
+		for (size_t i = 0; i < r->n_batch; i++) {
+			Courant__SubmitReply *e =
+				courant__submit_reply__unpack(NULL, r->batch[i].len, r->batch[i].data);
+			if (e)
+				count_reply(c, e);
+			else
+				c->replied++, c->refused++;
+			courant__submit_reply__free_unpacked(e, NULL);
+		}
+	} else if (r) {
+		count_reply(c, r);
+	}
+	courant__submit_reply__free_unpacked(r, NULL);
+	zmq_msg_close(&m);
+}
+
+static void count_reply(client *c, const Courant__SubmitReply *r)
+{
+	{
 		c->replied++;
 		if (r->status == COURANT__SUBMIT_STATUS__ACCEPTED)
 			c->accepted++;
@@ -146,9 +170,7 @@ static void on_reply(client *c)
 				fprintf(stderr, "bench_e2e: refused %s: %s\n", r->id ? r->id : "?", r->reason ? r->reason : "?");
 			c->refused++;
 		}
-		courant__submit_reply__free_unpacked(r, NULL);
 	}
-	zmq_msg_close(&m);
 }
 
 /* The corpus ids end in the article's index ("bench-0001234"). */
@@ -230,14 +252,14 @@ static int wait_ready(client *c, double timeout_s)
 
 typedef struct opts {
 	const char *path, *ep_sub, *ep_qry, *ep_evt, *dump;
-	size_t count, window;
+	size_t count, window, batch;
 	double rate, timeout_s;
 	int progress;
 } opts;
 
 static int parse(int argc, char **argv, opts *o)
 {
-	*o = (opts){.window = 1000, .timeout_s = 300};
+	*o = (opts){.window = 1000, .timeout_s = 300, .batch = 1};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--submit") && v) o->ep_sub = v, i++;
@@ -247,10 +269,13 @@ static int parse(int argc, char **argv, opts *o)
 		else if (!strcmp(a, "--window") && v) o->window = strtoul(v, NULL, 10), i++;
 		else if (!strcmp(a, "--rate") && v) o->rate = atof(v), i++;
 		else if (!strcmp(a, "--timeout") && v) o->timeout_s = atof(v), i++;
+		else if (!strcmp(a, "--submit-batch") && v) o->batch = strtoul(v, NULL, 10), i++;
 		else if (!strcmp(a, "--progress")) o->progress = 1;
 		else if (!strcmp(a, "--dump") && v) o->dump = v, i++;
 		else o->path = a;
 	}
+	if (o->batch < 1 || o->batch > CR_BATCH_MAX)
+		return -1;
 	return o->path && o->ep_sub && o->ep_qry && o->ep_evt ? 0 : -1;
 }
 
@@ -314,6 +339,34 @@ static long send_some(client *c, const opts *o, uint64_t t0)
 		} else if (c->sent - c->replied >= o->window) {
 			return wait_ms;
 		}
+		if (o->batch > 1 && o->rate <= 0) {
+			/* up to --submit-batch submissions in one batch frame, as many
+			 * as the window allows now */
+			size_t k = 0, room = o->window - (c->sent - c->replied);
+			cr_batch b = {0};
+			void *frame;
+			size_t len;
+			cr_batch_kind(&b, CR_BATCH_SUBMIT, 0);
+			while (k < o->batch && k < room && c->sent + k < c->n &&
+			       cr_batch_add(&b, c->frames[c->sent + k], c->lens[c->sent + k]) == CR_OK)
+				k++;
+			frame = cr_batch_take(&b, &len);
+			cr_batch_fini(&b);
+			if (!frame || send_body(c->sub_s, frame, len)) {
+				free(frame);
+				return wait_ms;
+			}
+			free(frame);
+			for (size_t j = 0; j < k; j++) {
+				c->sent_real[c->sent] = bc_now_us();
+				free(c->frames[c->sent]);
+				c->frames[c->sent] = NULL;
+				c->sent++;
+			}
+			now = bc_mono_us();
+			wait_ms = 0;
+			continue;
+		}
 		c->sent_real[c->sent] = bc_now_us();
 		if (send_body(c->sub_s, c->frames[c->sent], c->lens[c->sent]))
 			return wait_ms;
@@ -345,12 +398,23 @@ static int poll_once(client *c, long wait_ms)
 
 typedef struct times {
 	uint64_t t0, replied, done;
+	double cpu0, cpu1; /* the client's CPU seconds at t0 and at done */
 } times;
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 /* Submit everything and wait until the store has stored all accepted. */
 static int run(client *c, const opts *o, times *t)
 {
-	uint64_t last_prog = t->t0 = bc_mono_us();
+	uint64_t last_prog;
+	t->cpu0 = cpu_s();
+	last_prog = t->t0 = bc_mono_us();
 	c->t0_real = bc_now_us();
 	for (;;) {
 		double el = (double)(bc_mono_us() - t->t0) / 1e6;
@@ -368,6 +432,7 @@ static int run(client *c, const opts *o, times *t)
 			send_stats_query(c);
 		if (c->replied == c->n && c->stored_now >= c->accepted) {
 			t->done = bc_mono_us();
+			t->cpu1 = cpu_s();
 			return 0;
 		}
 		if (poll_once(c, wait_ms))
@@ -393,6 +458,8 @@ static void report(client *c, const opts *o, const times *t, size_t bytes)
 	getrusage(RUSAGE_SELF, &ru);
 	printf(",\"client_cpu_s\":%.3f", (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+	/* what the client spent while it ran (not loading and packing the corpus) */
+	printf(",\"client_cpu_run_s\":%.3f,\"submit_batch\":%zu", t->done ? t->cpu1 - t->cpu0 : 0.0, o->rate > 0 ? (size_t)1 : o->batch);
 	printf(",\"store_counters\":{%s}", c->last_counters);
 	print_lat("latency_client", c->lat_client, c->nlat);
 	print_lat("latency_ingest", c->lat_ingest, c->nlat);
@@ -407,7 +474,7 @@ int main(int argc, char **argv)
 	client c = {0};
 	times t = {0};
 	if (parse(argc, argv, &o)) {
-		fprintf(stderr, "usage: bench_e2e CORPUS --submit EP --query EP --events EP [--count N] [--window W | --rate R]\n");
+		fprintf(stderr, "usage: bench_e2e CORPUS --submit EP --query EP --events EP [--count N] [--window W [--submit-batch B] | --rate R]\n");
 		return 2;
 	}
 	if (bc_load(o.path, o.count, &corp))

@@ -130,38 +130,68 @@ static void check_splice(const uint8_t *p, size_t n)
 }
 
 /* common/batch: the elements cr_batch_open/next yield lie inside the frame,
- * and are the Work.batch elements protobuf-c reads when it reads the frame
- * as a batch; a batch built with the input as its elements yields them
- * back unchanged. */
-static void check_batch(const uint8_t *p, size_t n)
+ * and are the batch elements protobuf-c reads when it reads the frame as a
+ * batch (Work.batch, Submit.batch or SubmitReply.batch: `kind` 0, 1, 2); a
+ * batch built with the input as its elements yields them back unchanged. */
+typedef struct batch_kind {
+	unsigned field, head;
+	const ProtobufCMessageDescriptor *desc;
+} batch_kind;
+
+static const batch_kind kinds[3] = {
+	{CR_BATCH_FIELD, 0, &courant__work__descriptor},
+	{CR_BATCH_SUBMIT, 0, &courant__submit__descriptor},
+	{CR_BATCH_REPLY, 3, &courant__submit_reply__descriptor},
+};
+
+/* The repeated bytes `field` of a message protobuf-c unpacked. */
+static void pb_batch(const ProtobufCMessage *m, unsigned field, size_t *nb, ProtobufCBinaryData **b)
 {
+	const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(m->descriptor, field);
+	*nb = 0;
+	*b = NULL;
+	if (!f)
+		return;
+	*nb = *(const size_t *)((const char *)m + f->quantifier_offset);
+	*b = *(ProtobufCBinaryData *const *)((const char *)m + f->offset);
+}
+
+static void check_batch(const uint8_t *p, size_t n, int kind)
+{
+	const batch_kind *bk = &kinds[kind];
 	cr_batch_it it;
 	cr_batch b = {0};
 	const void *e;
-	size_t en, k = 0, len = 0;
+	size_t en, k = 0, len = 0, nb = 0;
+	ProtobufCBinaryData *pb = NULL;
 	void *frame;
-	int r = cr_batch_open(p, n, &it);
+	int r = cr_batch_open_field(p, n, bk->field, bk->head, &it);
 	if (r == 1) {
-		Courant__Work *w = courant__work__unpack(NULL, n, p);
+		ProtobufCMessage *w = protobuf_c_message_unpack(bk->desc, NULL, n, p);
+		if (w)
+			pb_batch(w, bk->field, &nb, &pb);
 		while (cr_batch_next(&it, &e, &en)) {
 			if ((const uint8_t *)e < p || (const uint8_t *)e + en > p + n || !en)
 				abort(); /* an element outside the frame, or empty */
-			if (w && w->n_batch && (k >= w->n_batch || w->batch[k].len != en || memcmp(w->batch[k].data, e, en)))
+			if (nb && (k >= nb || pb[k].len != en || memcmp(pb[k].data, e, en)))
 				abort(); /* not the element protobuf-c reads */
 			k++;
 		}
-		if (!k || (w && w->n_batch && k != w->n_batch))
+		if (!k || (nb && k != nb))
 			abort();
 		if (w)
-			courant__work__free_unpacked(w, NULL);
+			protobuf_c_message_free_unpacked(w, NULL);
 	}
 	if (!n)
 		return;
+	if (kind)
+		cr_batch_kind(&b, bk->field, bk->head);
 	if (cr_batch_add(&b, p, n) || cr_batch_add(&b, p, n / 2 + 1))
 		abort();
 	frame = cr_batch_take(&b, &len);
-	if (cr_batch_open(frame, len, &it) != 1 || !cr_batch_next(&it, &e, &en) || en != n || memcmp(e, p, n) ||
-	    !cr_batch_next(&it, &e, &en) || en != n / 2 + 1 || memcmp(e, p, en) || cr_batch_next(&it, &e, &en))
+	if (cr_batch_open_field(frame, len, bk->field, bk->head, &it) != 1 || !cr_batch_next(&it, &e, &en) || en != n ||
+	    memcmp(e, p, n) || !cr_batch_next(&it, &e, &en) || en != n / 2 + 1 || memcmp(e, p, en) ||
+	    cr_batch_next(&it, &e, &en))
 		abort(); /* a built batch does not read back */
 	free(frame);
 	cr_batch_fini(&b);
@@ -174,14 +204,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *p = data + 1;
 	size_t n = size - 1;
 	switch (data[0] % 7) {
-	case 0: CHECK_DECODER(cr_decode_submit, Courant__Submit, p, n); break;
-	case 1: CHECK_DECODER(cr_decode_submit_reply, Courant__SubmitReply, p, n); break;
+	case 0:
+		CHECK_DECODER(cr_decode_submit, Courant__Submit, p, n);
+		check_batch(p, n, 1);
+		break;
+	case 1:
+		CHECK_DECODER(cr_decode_submit_reply, Courant__SubmitReply, p, n);
+		check_batch(p, n, 2);
+		break;
 	case 2:
 		CHECK_DECODER(cr_decode_work, Courant__Work, p, n);
 		check_salvage(p, n);
 		check_peek(p, n);
 		check_splice(p, n);
-		check_batch(p, n);
+		check_batch(p, n, 0);
 		break;
 	case 3: CHECK_DECODER(cr_decode_ack, Courant__Ack, p, n); break;
 	case 4: CHECK_DECODER(cr_decode_query, Courant__Query, p, n); break;

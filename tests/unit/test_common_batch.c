@@ -2,7 +2,8 @@
  * element by element, also by protobuf-c (the schema's Work.batch); plain
  * frames are told apart; elements written in place; a batch of one is sent
  * as its element; batch frames that break the rules are junk; the
- * single-frame decoder and the relay's peek refuse a batch frame. */
+ * single-frame decoder and the relay's peek refuse a batch frame; the same
+ * for Submit and SubmitReply batches (cr_batch_kind). */
 #include "t.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -110,10 +111,76 @@ static void test_plain_and_junk(void)
 	free(plain);
 }
 
+static void *submit_frame(const char *ref, size_t *n)
+{
+	Courant__Submit m = COURANT__SUBMIT__INIT;
+	m.version = CR_SCHEMA_VERSION;
+	m.client_ref = (char *)ref;
+	m.has_text = 1;
+	m.text.data = (uint8_t *)"Un texte.";
+	m.text.len = 9;
+	return cr_pack(&m.base, n);
+}
+
+/* Submit.batch and SubmitReply.batch: built with cr_batch_kind, opened
+ * with cr_batch_open_field, read by protobuf-c; the Work reader and the
+ * single-Submit decoder do not take them for what they are not. */
+static void test_other_kinds(void)
+{
+	cr_batch b = {0}, r = {0};
+	cr_batch_it it;
+	void *f[2], *frame, *rf;
+	size_t n[2], len, rlen, en, k = 0;
+	const void *e;
+	Courant__Submit *s = NULL;
+	Courant__SubmitReply *rep = NULL;
+	char why[160];
+	cr_batch_kind(&b, CR_BATCH_SUBMIT, 0);
+	for (int i = 0; i < 2; i++) {
+		f[i] = submit_frame(i ? "r-1" : "r-0", &n[i]);
+		T_EQ_INT(cr_batch_add(&b, f[i], n[i]), CR_OK);
+	}
+	frame = cr_batch_take(&b, &len);
+	T_EQ_INT(cr_batch_open_field(frame, len, CR_BATCH_SUBMIT, 0, &it), 1);
+	while (cr_batch_next(&it, &e, &en)) {
+		T_EQ_INT(en == n[k] && !memcmp(e, f[k], en), 1);
+		k++;
+	}
+	T_EQ_INT(k, 2);
+	T_EQ_INT(cr_batch_open(frame, len, &it), 0); /* not a Work batch */
+	T_EQ_INT(cr_decode_submit(frame, len, &s, why, sizeof why), CR_EPROTO);
+	T_OK(strstr(why, "batch") != NULL);
+	/* the reply: version, status ACCEPTED (required), the elements */
+	cr_batch_kind(&r, CR_BATCH_REPLY, 3);
+	T_EQ_INT(cr_batch_add(&r, "\x08\x01\x18\x02", 4), CR_OK);
+	T_EQ_INT(cr_batch_add(&r, "\x08\x01\x18\x01", 4), CR_OK);
+	rf = cr_batch_take(&r, &rlen);
+	T_EQ_INT(cr_batch_open_field(rf, rlen, CR_BATCH_REPLY, 3, &it), 1);
+	T_EQ_INT(cr_batch_open_field(rf, rlen, CR_BATCH_REPLY, 0, &it), -1); /* status not allowed there */
+	T_EQ_INT(cr_decode_submit_reply(rf, rlen, &rep, why, sizeof why), CR_OK);
+	if (rep) {
+		T_EQ_INT(rep->status, COURANT__SUBMIT_STATUS__ACCEPTED);
+		T_EQ_INT((int)rep->n_batch, 2);
+		T_EQ_INT(rep->n_batch == 2 && rep->batch[1].len == 4 && !memcmp(rep->batch[1].data, "\x08\x01\x18\x01", 4), 1);
+		cr_msg_free(&rep->base);
+	}
+	/* a batch of one keeps its kind: the element comes back alone */
+	cr_batch_kind(&b, CR_BATCH_SUBMIT, 0);
+	T_EQ_INT(cr_batch_add(&b, f[0], n[0]), CR_OK);
+	T_EQ_INT(cr_batch_single(&b, &e, &en), 1);
+	T_EQ_INT(en == n[0] && !memcmp(e, f[0], en), 1);
+	cr_batch_fini(&b);
+	free(frame);
+	free(rf);
+	free(f[0]);
+	free(f[1]);
+}
+
 int main(void)
 {
 	T_RUN(test_roundtrip);
 	T_RUN(test_reserve_and_single);
 	T_RUN(test_plain_and_junk);
+	T_RUN(test_other_kinds);
 	return t_done();
 }
