@@ -3,9 +3,12 @@
  * aussi", "A LIRE AUSSI" and "» À lire aussi :". A row applies only to
  * lines up to its length, so "Partager les responsabilités..." as a real
  * sentence is kept while "Partager sur Facebook" is not. */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "normalize/boiler.h"
+#include "normalize/tb.h"
 
 enum how { PREFIX, EXACT, CONTAINS };
 
@@ -141,11 +144,35 @@ static const struct row {
 	{"image :", PREFIX, 200, CN_BP_CREDIT},
 };
 
-#define FOLD_MAX 160
+/* Row numbers by the first character of their pattern, in table order
+ * (by_first[first[c] .. first[c + 1]) for character c), and the CONTAINS
+ * rows apart; built once. */
+#define NROWS (sizeof rows / sizeof rows[0])
+_Static_assert(NROWS < 256, "row numbers are kept in bytes");
+static unsigned char by_first[NROWS], contains[NROWS], n_contains, row_len[NROWS];
+static unsigned short first[257];
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
-/* Latin-1 supplement letters U+00C0..U+00FF without their accents. */
-static const char latin1_base[64] = "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
-				    "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+static void build_index(void)
+{
+	unsigned short fill[256] = {0};
+	for (size_t i = 0; i < NROWS; i++)
+		if (rows[i].how != CONTAINS)
+			first[(unsigned char)rows[i].pat[0] + 1]++;
+	for (size_t c = 0; c < 256; c++) {
+		first[c + 1] += first[c];
+		fill[c] = first[c];
+	}
+	for (size_t i = 0; i < NROWS; i++) {
+		row_len[i] = (unsigned char)strlen(rows[i].pat);
+		if (rows[i].how == CONTAINS)
+			contains[n_contains++] = (unsigned char)i;
+		else
+			by_first[fill[(unsigned char)rows[i].pat[0]]++] = (unsigned char)i;
+	}
+}
+
+#define FOLD_MAX 160
 
 /* Bytes to skip at the start of a line: bullets, arrows, quotes, markup
  * leftovers. */
@@ -155,13 +182,20 @@ static size_t lead_skip(const char *s, size_t n)
 					    "\xE2\x96\xB6", "\xE2\x96\xA0", "\xE2\x96\xB8", "\xE2\x9E\xA4"};
 	size_t i = 0;
 	for (;;) {
-		if (i < n && strchr(" -*>|[(#+=~_", s[i]) && s[i]) {
+		if (i >= n)
+			return i;
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			if (!c || !strchr(" -*>|[(#+=~_", c))
+				return i; /* most lines: a letter */
 			i++;
 			continue;
 		}
+		if (c != 0xC2 && c != 0xE2)
+			return i;
 		size_t k;
 		for (k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-			size_t ml = strlen(marks[k]);
+			size_t ml = c == 0xC2 ? 2 : 3;
 			if (n - i >= ml && memcmp(s + i, marks[k], ml) == 0) {
 				i += ml;
 				break;
@@ -172,13 +206,32 @@ static size_t lead_skip(const char *s, size_t n)
 	}
 }
 
-/* Folded copy of the line start; at[j] is the original offset of f[j]. */
-static size_t fold(const char *s, size_t n, char *f, size_t *at)
+/* Latin-1 supplement letters U+00C0..U+00FF without their accents. */
+static const char latin1_base[64] = "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+				    "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+/* Folded copy of the line start from s[i] (lower case, Latin-1 accents
+ * removed, "©" as "(c)"), at most FOLD_MAX - 3 characters (one more step
+ * may add three); when `at` is not NULL, at[j] is the offset of f[j] in s.
+ * Runs of ASCII are folded 8 bytes at a time. */
+static size_t fold(const char *s, size_t n, size_t i, char *f, size_t *at)
 {
 	size_t j = 0;
-	for (size_t i = lead_skip(s, n); i < n && j + 3 < FOLD_MAX;) {
+	while (i < n && j + 3 < FOLD_MAX) {
 		unsigned char c = (unsigned char)s[i];
-		at[j] = i;
+		if (!at && i + 8 <= n && j + 3 + 8 <= FOLD_MAX) {
+			uint64_t w = cn_word(s + i);
+			if (!(w & CN_HIGHS)) { /* 8 ASCII bytes: 'A'..'Z' get 0x20 */
+				uint64_t up = ((w + (0x80 - 'A') * CN_ONES) ^ (w + (0x7F - 'Z') * CN_ONES)) & CN_HIGHS;
+				w |= up >> 2;
+				memcpy(f + j, &w, 8);
+				j += 8;
+				i += 8;
+				continue;
+			}
+		}
+		if (at)
+			at[j] = i;
 		if (c < 0x80) {
 			f[j++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
 			i++;
@@ -188,7 +241,8 @@ static size_t fold(const char *s, size_t n, char *f, size_t *at)
 			i += 2;
 		} else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA9) {
 			memcpy(f + j, "(c)", 3);
-			at[j + 1] = at[j + 2] = i;
+			if (at)
+				at[j + 1] = at[j + 2] = i;
 			j += 3;
 			i += 2;
 		} else {
@@ -205,20 +259,14 @@ static int letter(char c)
 	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (unsigned char)c >= 0x80;
 }
 
-/* fn is the folded length; `bare` the same without trailing " :.!". The
- * cheapest tests go first: most lines are longer than most rows allow. */
+/* A PREFIX or EXACT row against the folded line (fn long; `bare` the same
+ * without trailing " :.!"; n the original length). */
 static int row_match(const struct row *r, const char *f, size_t fn, size_t bare, size_t n)
 {
-	if (r->how != EXACT && n > r->maxlen)
-		return 0;
-	if (r->how == CONTAINS)
-		return strstr(f, r->pat) != NULL;
-	if (r->pat[0] != f[0])
-		return 0;
-	size_t pl = strlen(r->pat);
+	size_t pl = row_len[r - rows];
 	if (r->how == EXACT)
 		return bare == pl && memcmp(f, r->pat, pl) == 0;
-	return fn >= pl && memcmp(f, r->pat, pl) == 0 &&
+	return n <= r->maxlen && fn >= pl && memcmp(f, r->pat, pl) == 0 &&
 	       (fn == pl || !letter(r->pat[pl - 1]) || !letter(f[pl]));
 }
 
@@ -271,33 +319,62 @@ static int byline_name(const char *s, size_t n, size_t from, const char **meta, 
 	return 1;
 }
 
+/* A row that matched: does it decide? A byline row only with a name
+ * after its pattern; byline and credit rows give the metadata. */
+static int decides(const struct row *r, const char *line, size_t n, size_t lead, size_t fn, const char **meta,
+		   size_t *meta_len)
+{
+	if (r->kind == CN_BP_BYLINE) {
+		size_t pl = row_len[r - rows], from = n;
+		if (pl < fn) { /* where the folded pattern ends in the line */
+			char g[FOLD_MAX];
+			size_t at[FOLD_MAX];
+			fold(line, n, lead, g, at);
+			from = at[pl];
+		}
+		return byline_name(line, n, from, meta, meta_len);
+	}
+	if (r->kind == CN_BP_CREDIT) {
+		*meta = line + lead;
+		*meta_len = n - lead;
+	}
+	return 1;
+}
+
+/* The table is read in order and the first row that matches (and
+ * decides) wins. Two rows can both match a line only when one is a
+ * CONTAINS row or when their patterns start with the same character, so
+ * only the CONTAINS rows and the rows that start with the line's first
+ * folded character are tried, in table order (a CONTAINS row always
+ * decides: none is a byline row). */
 cn_bp cn_boiler_classify(const char *line, size_t n, const char **meta, size_t *meta_len)
 {
 	char f[FOLD_MAX];
-	size_t at[FOLD_MAX];
 	*meta = NULL;
 	*meta_len = 0;
 	if (n > LONGEST_ROW)
 		return CN_BP_TEXT;
-	size_t fn = fold(line, n, f, at), bare = fn;
+	pthread_once(&index_once, build_index);
+	size_t lead = lead_skip(line, n), fn = fold(line, n, lead, f, NULL), bare = fn;
 	if (!fn)
 		return CN_BP_TEXT;
 	while (bare && strchr(" :.!", f[bare - 1]))
 		bare--;
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		const struct row *r = &rows[i];
-		if (!row_match(r, f, fn, bare, n))
-			continue;
-		if (r->kind == CN_BP_BYLINE) {
-			size_t pl = strlen(r->pat);
-			size_t from = pl < fn ? at[pl] : n;
-			if (!byline_name(line, n, from, meta, meta_len))
-				continue;
-		} else if (r->kind == CN_BP_CREDIT) {
-			*meta = line + at[0];
-			*meta_len = n - at[0];
-		}
-		return r->kind;
+	const struct row *c = NULL; /* the first CONTAINS row that matches */
+	for (size_t k = 0; k < n_contains && !c; k++) {
+		const struct row *r = &rows[contains[k]];
+		if (n <= r->maxlen && fn >= row_len[contains[k]] && strstr(f, r->pat))
+			c = r;
 	}
+	unsigned char c0 = (unsigned char)f[0];
+	for (size_t k = first[c0]; k < first[c0 + 1]; k++) {
+		const struct row *r = &rows[by_first[k]];
+		if (c && c < r)
+			break; /* the CONTAINS row comes first */
+		if (row_match(r, f, fn, bare, n) && decides(r, line, n, lead, fn, meta, meta_len))
+			return r->kind;
+	}
+	if (c && decides(c, line, n, lead, fn, meta, meta_len))
+		return c->kind;
 	return CN_BP_TEXT;
 }

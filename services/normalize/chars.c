@@ -80,6 +80,30 @@ static void nfc_fix(cn_tb *out, size_t seg)
 	free(dst);
 }
 
+/* Length of the run at s (n bytes) that is copied unchanged: printable
+ * ASCII and '\n' (cn_ascii_run), and two-byte characters U+00C0..U+02FF
+ * (lead bytes C3..CB): none of them is in unis[], none is below U+0300
+ * where nfc_risky() looks, none is a control. *last: where the run's last
+ * character starts (every character of the run is a starter). */
+static size_t plain_run(const char *s, size_t n, size_t *last)
+{
+	size_t i = 0;
+	for (;;) {
+		size_t a = cn_ascii_run(s + i, n - i);
+		if (a) {
+			i += a;
+			*last = i - 1;
+		}
+		unsigned char c = i + 1 < n ? (unsigned char)s[i] : 0;
+		if (c >= 0xC3 && c <= 0xCB && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			*last = i;
+			i += 2;
+			continue;
+		}
+		return i;
+	}
+}
+
 cr_err cn_chars_clean(const cn_tb *in, cn_tb *out)
 {
 	const char *s = in->s;
@@ -87,14 +111,14 @@ cr_err cn_chars_clean(const cn_tb *in, cn_tb *out)
 	int dirty = 0;
 	cr_err e = cn_tb_reserve(out, len);
 	for (size_t i = 0; i < len && !e;) {
-		size_t run = cn_ascii_run(s + i, len - i);
+		size_t last = 0, run = plain_run(s + i, len - i, &last);
 		if (run) {
 			if (dirty) {
 				nfc_fix(out, starter);
 				dirty = 0;
 			}
+			starter = out->len + last;
 			e = cn_tb_copy(out, s + i, in->map + i, run);
-			starter = out->len - 1; /* each of these bytes is a starter */
 			i += run;
 			continue;
 		}

@@ -138,19 +138,21 @@ static int ctl_in_word(const unsigned char *u)
 static cr_err sniff(const unsigned char *u, size_t len, enum charset *cs, char *why, size_t whylen)
 {
 	size_t nul = 0, nul_even = 0, nul_odd = 0, ctl = 0;
-	for (size_t i = 0; i < len; i++) {
-		if ((i & 7) == 0 && i + 8 <= len && !ctl_in_word(u + i)) {
-			i += 7;
+	for (size_t i = 0; i < len;) {
+		if (i + 8 <= len && !ctl_in_word(u + i)) {
+			i += 8;
 			continue;
 		}
-		if (u[i] == 0) {
-			nul++;
-			if (i & 1)
-				nul_odd++;
-			else
-				nul_even++;
-		} else if (is_ctl(u[i])) {
-			ctl++;
+		for (size_t end = i + 8 < len ? i + 8 : len; i < end; i++) {
+			if (u[i] == 0) {
+				nul++;
+				if (i & 1)
+					nul_odd++;
+				else
+					nul_even++;
+			} else if (is_ctl(u[i])) {
+				ctl++;
+			}
 		}
 	}
 	if (nul && len >= 8 && nul_odd > len * 2 / 5 && nul_even < len / 50) {
@@ -203,6 +205,8 @@ static cr_err put_cp(cn_tb *out, uint32_t cp, size_t at, unsigned *repaired)
 	return cn_tb_putcp(out, cp, (uint32_t)at);
 }
 
+typedef uint32_t cn_u32x4 __attribute__((vector_size(16))); /* GCC and clang vectors */
+
 /* Copies runs of printable ASCII in one go; counts valid multi-byte
  * sequences in *multi and invalid ones in *bad (and in *rep, with the
  * dropped control bytes). */
@@ -217,9 +221,16 @@ static cr_err conv_utf8(const unsigned char *u, size_t len, size_t start, cn_tb 
 			if (e)
 				break;
 			memcpy(out->s + out->len, u + i, j - i);
-			uint32_t *m = out->map + out->len;
-			for (size_t k = i; k < j; k++)
-				m[k - i] = (uint32_t)k;
+			/* raw offsets i, i+1, ..., four at a time */
+			uint32_t *m = out->map + out->len, v = (uint32_t)i;
+			cn_u32x4 v4 = {v, v + 1, v + 2, v + 3}, four = {4, 4, 4, 4};
+			size_t k = 0, cnt = j - i;
+			for (; k + 4 <= cnt; k += 4) {
+				memcpy(m + k, &v4, sizeof v4);
+				v4 += four;
+			}
+			for (v += (uint32_t)k; k < cnt; k++)
+				m[k] = v++;
 			out->len += j - i;
 			out->s[out->len] = 0;
 			i = j;

@@ -257,6 +257,18 @@ static char *capture(const char *s, size_t a, size_t b)
 	return r;
 }
 
+/* Can the text run go on over all of s[0..8)? Yes when none of the 8 bytes
+ * is '<', '&' or a control byte (white space other than ' ' included), and
+ * no space among them is followed (s[1..9)) by a space, a control byte or
+ * '<'. Every test is one "is there such a byte" on the 8-byte word. */
+static int plain8(const char *s)
+{
+	uint64_t a = cn_word(s), b = cn_word(s + 1), sp = CN_ONES * ' ';
+	uint64_t ctl = ((a - sp) & ~a) | ((b - sp) & ~b); /* a byte below 0x20 */
+	return !((ctl & CN_HIGHS) | cn_has_byte(a, '<') | cn_has_byte(a, '&') | cn_has_byte(b, '<') |
+		 cn_has_byte((a ^ sp) | (b ^ sp), 0));
+}
+
 /* Line break (para 0), paragraph break (1: "\n\n") or hard paragraph
  * break (2: "\n\n\n", never rejoined by the line pass). */
 static void brk(st *x, size_t at, int para)
@@ -300,6 +312,8 @@ static void text_char(st *x, size_t *ip)
 	/* copy the run up to the next byte that needs a decision (a single
 	 * space between words needs none) */
 	size_t j = i + 1;
+	while (j + 9 <= len && plain8(s + j))
+		j += 8;
 	while (j < len && s[j] != '<' && s[j] != '&' &&
 	       (!is_sp(s[j]) || (s[j] == ' ' && j + 1 < len && !is_sp(s[j + 1]) && s[j + 1] != '<')))
 		j++;

@@ -309,6 +309,8 @@ static int bol_marks(const char *s, size_t i, size_t n)
 		{"# ", 2}, {"## ", 2}, {"### ", 2}, {"- ", 1}, {"* ", 1}, {"> ", 1}, {"```", 2},
 		{"===", 2}, {"---", 1}, {"|--", 2}, {"| --", 2}, {"1. ", 1},
 	};
+	if (!strchr("#-*>`=|1[", s[i]) || !s[i])
+		return 0; /* no mark starts with it (most lines: a letter) */
 	for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
 		size_t ml = strlen(marks[k].mark);
 		if (n - i >= ml && memcmp(s + i, marks[k].mark, ml) == 0)

@@ -2,6 +2,7 @@
  * opening mark to its closing one (searched ahead, at most QUOTE_MAX bytes,
  * so an unbalanced quote mark never swallows a paragraph); boundaries
  * inside are ignored unless the quotation closes right after them. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -41,13 +42,40 @@ static const struct abbr {
 	{"vol", NEVER},  {"vs", NEVER},
 };
 
+/* Entries by first byte: by_first[first[c] .. first[c + 1]) for byte c;
+ * built once. */
+#define NABBRS (sizeof abbrs / sizeof abbrs[0])
+_Static_assert(NABBRS < 256, "entry numbers are kept in bytes");
+static unsigned char by_first[NABBRS], abbr_len[NABBRS];
+static unsigned short first[257];
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static void build_index(void)
+{
+	unsigned short fill[256];
+	for (size_t i = 0; i < NABBRS; i++)
+		first[(unsigned char)abbrs[i].w[0] + 1]++;
+	for (size_t c = 0; c < 256; c++) {
+		first[c + 1] += first[c];
+		fill[c] = first[c];
+	}
+	for (size_t i = 0; i < NABBRS; i++) {
+		by_first[fill[(unsigned char)abbrs[i].w[0]]++] = (unsigned char)i;
+		abbr_len[i] = (unsigned char)strlen(abbrs[i].w);
+	}
+}
+
 static int abbr_how(const char *w, size_t n)
 {
 	if (n > 6)
 		return 0;
-	for (size_t i = 0; i < sizeof abbrs / sizeof abbrs[0]; i++)
-		if (abbrs[i].w[0] == w[0] && strlen(abbrs[i].w) == n && memcmp(abbrs[i].w, w, n) == 0)
+	pthread_once(&index_once, build_index);
+	unsigned char c = (unsigned char)w[0];
+	for (size_t k = first[c]; k < first[c + 1]; k++) {
+		size_t i = by_first[k];
+		if (abbr_len[i] == n && memcmp(abbrs[i].w, w, n) == 0)
 			return abbrs[i].how;
+	}
 	return 0;
 }
 
@@ -248,15 +276,19 @@ static int looked_at(unsigned char c)
 	return c == '"' || c == '.' || c == '!' || c == '?' || c == 0xC2 || c >= 0xD8;
 }
 
-/* The first i from `i` that needs a look, stopping at `lim`. Words of 8
- * ASCII bytes without any of '"', '.', '!', '?' are skipped whole. */
+/* The first i from `i` that needs a look, stopping at `lim`, 8 bytes at
+ * a time: one bit per byte that looked_at() accepts. cn_has_byte can also
+ * flag a byte above a true match, never below one, so the lowest bit of
+ * the union is exact. */
 static size_t skip_plain(const char *s, size_t i, size_t lim)
 {
 	for (; i + 8 <= lim; i += 8) {
 		uint64_t w = cn_word(s + i);
-		if ((w & CN_HIGHS) || cn_has_byte(w, '"') || cn_has_byte(w, '.') || cn_has_byte(w, '!') ||
-		    cn_has_byte(w, '?'))
-			break;
+		uint64_t high = w & ((w & ~CN_HIGHS) + 0x28 * CN_ONES) & CN_HIGHS; /* 0xD8 and above */
+		uint64_t m = high | cn_has_byte(w, '"') | cn_has_byte(w, '.') | cn_has_byte(w, '!') |
+			     cn_has_byte(w, '?') | cn_has_byte(w, 0xC2);
+		if (m)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
 	}
 	while (i < lim && !looked_at((unsigned char)s[i]))
 		i++;

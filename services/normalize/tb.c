@@ -43,7 +43,7 @@ cr_err cn_tb_reserve(cn_tb *t, size_t extra)
 	return CR_OK;
 }
 
-cr_err cn_tb_put(cn_tb *t, const char *p, size_t n, uint32_t raw)
+cr_err cn_tb_put_grow(cn_tb *t, const char *p, size_t n, uint32_t raw)
 {
 	cr_err e = cn_tb_reserve(t, n);
 	if (e)
@@ -56,7 +56,7 @@ cr_err cn_tb_put(cn_tb *t, const char *p, size_t n, uint32_t raw)
 	return CR_OK;
 }
 
-cr_err cn_tb_copy(cn_tb *t, const char *p, const uint32_t *map, size_t n)
+cr_err cn_tb_copy_grow(cn_tb *t, const char *p, const uint32_t *map, size_t n)
 {
 	cr_err e = cn_tb_reserve(t, n);
 	if (e)

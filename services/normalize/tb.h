@@ -21,10 +21,36 @@ typedef struct cn_tb {
 void cn_tb_init(cn_tb *t, size_t max);
 void cn_tb_fini(cn_tb *t);
 cr_err cn_tb_reserve(cn_tb *t, size_t extra);
+/* What cn_tb_put and cn_tb_copy do when the buffer may have to grow (or
+ * is oom): reserve, then the same copy. */
+cr_err cn_tb_put_grow(cn_tb *t, const char *p, size_t n, uint32_t raw);
+cr_err cn_tb_copy_grow(cn_tb *t, const char *p, const uint32_t *map, size_t n);
+
 /* n bytes, all mapped to `raw`. */
-cr_err cn_tb_put(cn_tb *t, const char *p, size_t n, uint32_t raw);
+static inline cr_err cn_tb_put(cn_tb *t, const char *p, size_t n, uint32_t raw)
+{
+	if (t->oom || t->len + n + 1 > t->cap)
+		return cn_tb_put_grow(t, p, n, raw);
+	for (size_t i = 0; i < n; i++) {
+		t->s[t->len + i] = p[i];
+		t->map[t->len + i] = raw;
+	}
+	t->len += n;
+	t->s[t->len] = 0;
+	return CR_OK;
+}
+
 /* n bytes copied with their own map entries. */
-cr_err cn_tb_copy(cn_tb *t, const char *p, const uint32_t *map, size_t n);
+static inline cr_err cn_tb_copy(cn_tb *t, const char *p, const uint32_t *map, size_t n)
+{
+	if (t->oom || t->len + n + 1 > t->cap)
+		return cn_tb_copy_grow(t, p, map, n);
+	memcpy(t->s + t->len, p, n);
+	memcpy(t->map + t->len, map, n * sizeof *map);
+	t->len += n;
+	t->s[t->len] = 0;
+	return CR_OK;
+}
 /* One code point as UTF-8, mapped to `raw`. */
 cr_err cn_tb_putcp(cn_tb *t, uint32_t cp, uint32_t raw);
 /* Drop trailing bytes in `set` (e.g. " \n"). */

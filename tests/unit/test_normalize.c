@@ -7,6 +7,12 @@
 #include "t.h"
 #include "normalize/normalize.h"
 #include "normalize/sent.h"
+#include "normalize/boiler.h"
+#include "normalize/chars.h"
+#include "normalize/enc.h"
+#include "normalize/lines.h"
+#include "normalize/md.h"
+#include "normalize/tb.h"
 
 #define DATA "tests/data/normalize/"
 
@@ -591,6 +597,218 @@ static void test_sentences_long_stretches(void)
 	cn_doc_fini(&d);
 }
 
+
+/* The boilerplate table read through its index (rows by first character,
+ * CONTAINS rows apart) and the folding 8 ASCII bytes at a time: the
+ * folded line keeps 157 characters, rows are tried in table order, the
+ * metadata offsets come from the unfolded line. */
+static void test_boiler_classify_paths(void)
+{
+	const char *m;
+	size_t ml;
+	char line[512];
+	/* "cookies" ending exactly at folded character 157 is seen; one
+	 * character later it is cut off (for ASCII and accented prefixes) */
+	for (int accented = 0; accented < 2; accented++)
+		for (int shift = 0; shift < 2; shift++) {
+			size_t n = 0, chars = 150 + (size_t)shift;
+			for (size_t k = 0; k + 1 < chars; k++) {
+				if (accented && k % 3 == 0) {
+					memcpy(line + n, "\xC3\xA9", 2); /* é: 2 bytes, 1 folded character */
+					n += 2;
+				} else {
+					line[n++] = (char)('a' + k % 26);
+				}
+			}
+			line[n++] = ' ';
+			n += (size_t)snprintf(line + n, sizeof line - n, "COOKIES and more");
+			cn_bp want = shift ? CN_BP_TEXT : CN_BP_DROP;
+			T_CHECK(cn_boiler_classify(line, n, &m, &ml) == want, "cookies at %zu (accented %d)", chars,
+				accented);
+		}
+	/* case folding at the edges of 'A'..'Z' */
+	T_EQ_INT(cn_boiler_classify("HOME", 4, &m, &ml), CN_BP_DROP);
+	T_EQ_INT(cn_boiler_classify("Partager SUR Facebook", 21, &m, &ml), CN_BP_DROP);
+	T_EQ_INT(cn_boiler_classify("@home", 5, &m, &ml), CN_BP_TEXT);
+	T_EQ_INT(cn_boiler_classify("[Home]", 6, &m, &ml), CN_BP_TEXT);
+	T_EQ_INT(cn_boiler_classify("Hom[", 4, &m, &ml), CN_BP_TEXT);
+	T_EQ_INT(cn_boiler_classify("RECEVEZ NOTRE NEWSLETTER", 24, &m, &ml), CN_BP_DROP);
+	T_EQ_INT(cn_boiler_classify("Ici, RECEVEZ NOTRE NEWSLETTER", 29, &m, &ml), CN_BP_DROP);
+	/* bylines: the name found after the pattern, accents and bullets before */
+	const char *b1 = "\xC2\xBB R\xC3\xA9" "dig\xC3\xA9 par Jean Dupont";
+	T_EQ_INT(cn_boiler_classify(b1, strlen(b1), &m, &ml), CN_BP_BYLINE);
+	T_CHECK(ml == 11 && memcmp(m, "Jean Dupont", 11) == 0, "byline [%.*s]", (int)ml, m);
+	const char *b2 = "\xE2\x80\xA2 PAR  Marie Diallo, publi\xC3\xA9 le 3 mars";
+	T_EQ_INT(cn_boiler_classify(b2, strlen(b2), &m, &ml), CN_BP_BYLINE);
+	T_CHECK(ml == 12 && memcmp(m, "Marie Diallo", 12) == 0, "byline [%.*s]", (int)ml, m);
+	/* a row earlier in the table wins over a later one: the CONTAINS row
+	 * "tous droits reserves" comes before the byline row "par " */
+	const char *b3 = "Par Jean Dupont | Tous droits r\xC3\xA9serv\xC3\xA9s";
+	T_EQ_INT(cn_boiler_classify(b3, strlen(b3), &m, &ml), CN_BP_DROP);
+	/* ... and "partager" (EXACT) before "partager :" (PREFIX): both drop */
+	T_EQ_INT(cn_boiler_classify("Partager :", 10, &m, &ml), CN_BP_DROP);
+	/* a byline row that finds no name lets later rows decide */
+	T_EQ_INT(cn_boiler_classify("Par ici la sortie", 17, &m, &ml), CN_BP_TEXT);
+	/* credits keep the line from its first folded character */
+	const char *c1 = "\xC2\xBB Photo : AFP";
+	T_EQ_INT(cn_boiler_classify(c1, strlen(c1), &m, &ml), CN_BP_CREDIT);
+	T_CHECK(m == c1 + 3 && ml == strlen(c1) - 3, "credit [%.*s]", (int)ml, m);
+	T_EQ_INT(cn_boiler_classify("\xC2\xA9 2024 Le Journal", 18, &m, &ml), CN_BP_DROP);
+}
+
+/* Sentence ends and quotation marks found 8 bytes at a time, at every
+ * alignment: ". ! ?", '"', "«" (lead byte C2) and the stops of other
+ * scripts (lead bytes from D8), after accented letters (C3) that need no
+ * look. */
+static void test_sentence_scan_alignment(void)
+{
+	char text[256];
+	for (size_t k = 0; k < 17; k++) {
+		size_t n = 0;
+		for (size_t i = 0; i < k; i++)
+			text[n++] = i % 2 ? 'a' : 'B';
+		const char *rest = " \xC3\xA9t\xC3\xA9 fini. Il a dit \xC2\xAB oui. \xC2\xBB Vraiment! "
+				   "\xD9\x87\xD9\x84 \xD9\x87\xD8\xB0\xD8\xA7\xD8\x9F \xD9\x86\xD8\xB9\xD9\x85. Et \"fin\"?";
+		memcpy(text + n, rest, strlen(rest));
+		n += strlen(rest);
+		cn_sentence *v;
+		size_t ns;
+		T_EQ_INT(cn_sent_split(text, n, &v, &ns), CR_OK);
+		T_CHECK(ns == 6, "prefix %zu: %zu sentences", k, ns);
+		if (ns == 6) {
+			T_CHECK(memcmp(text + v[1].start, "Il a dit", 8) == 0, "prefix %zu: second sentence", k);
+			T_CHECK(memcmp(text + v[3].start, "\xD9\x87\xD9\x84", 4) == 0, "prefix %zu: Arabic", k);
+			T_CHECK(v[3].end - v[3].start == 13, "prefix %zu: Arabic question of %u bytes", k,
+				v[3].end - v[3].start);
+		}
+		free(v);
+	}
+}
+
+static void tb_from(cn_tb *t, const char *s, size_t n)
+{
+	cn_tb_init(t, 0);
+	for (size_t i = 0; i < n; i++)
+		cn_tb_putc(t, s[i], (uint32_t)(100 + i));
+}
+
+/* Runs of spaces inside a line become one, wherever they fall. */
+static void test_line_spaces(void)
+{
+	for (size_t k = 1; k < 20; k++) {
+		char in[64], want[64];
+		size_t n = 0;
+		for (size_t i = 0; i < k; i++)
+			in[n++] = 'x';
+		memcpy(in + n, "  y   z w  ", 11);
+		n += 11;
+		memcpy(want, in, k);
+		memcpy(want + k, " y z w", 7);
+		cn_tb t, o;
+		char *byline = NULL;
+		tb_from(&t, in, n);
+		cn_tb_init(&o, 0);
+		T_EQ_INT(cn_lines_build(&t, &o, &byline), CR_OK);
+		T_CHECK(o.len == k + 6 && strcmp(o.s, want) == 0, "%zu: [%s]", k, o.s);
+		T_CHECK(o.len > k + 2 && o.map[k + 1] == 100 + k + 2, "%zu: y maps to %u", k, o.map[k + 1]);
+		free(byline);
+		cn_tb_fini(&t);
+		cn_tb_fini(&o);
+	}
+}
+
+/* Two-byte characters U+00C0..U+02FF are copied with the ASCII around
+ * them, and stay starters: a combining mark after one composes with it. */
+static void test_chars_plain_runs(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"\xC3\xA2\xCC\x81", "\xE1\xBA\xA5"},                     /* â + acute = ấ */
+		{"x\xC3\xA9t\xC3\xA2\xCC\x81s", "x\xC3\xA9t\xE1\xBA\xA5s"}, /* after a run */
+		{"\xC3\xA9\xC3\xA2\xCC\x81\xC3\xA9", "\xC3\xA9\xE1\xBA\xA5\xC3\xA9"},
+		{"e\xCC\x81t\xC3\xA9", "\xC3\xA9t\xC3\xA9"},
+		{"\xCA\xBC\xC5\x93\xC8\x99\xCB\xBF", "\xCA\xBC\xC5\x93\xC8\x99\xCB\xBF"}, /* kept as they are */
+		{"a\xC2\xA0" "b\xC2\xAD" "c", "a bc"},                      /* C2: still unified */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cn_tb t, o;
+		tb_from(&t, cases[i].in, strlen(cases[i].in));
+		cn_tb_init(&o, 0);
+		T_EQ_INT(cn_chars_clean(&t, &o), CR_OK);
+		T_CHECK(o.s && strcmp(o.s, cases[i].out) == 0, "case %zu: [%s]", i, o.s ? o.s : "");
+		cn_tb_fini(&t);
+		cn_tb_fini(&o);
+	}
+	/* byte map of a plain run: one entry per byte, in order */
+	const char *in = "a\xC3\xA9\xC4\x81z";
+	cn_tb t, o;
+	tb_from(&t, in, strlen(in));
+	cn_tb_init(&o, 0);
+	T_EQ_INT(cn_chars_clean(&t, &o), CR_OK);
+	T_EQ_INT(o.len, 6);
+	for (size_t i = 0; i < o.len; i++)
+		T_EQ_INT(o.map[i], 100 + i);
+	cn_tb_fini(&t);
+	cn_tb_fini(&o);
+}
+
+/* UTF-8 decoding: ASCII runs of every length map byte i to raw offset i;
+ * a multi-byte character maps all its bytes to its first. */
+static void test_decode_map(void)
+{
+	for (size_t k = 0; k < 40; k++) {
+		char raw[64];
+		memset(raw, 'q', k);
+		memcpy(raw + k, "\xC3\xA9" "ab", 4);
+		cn_tb out;
+		cn_enc_result r;
+		char why[64];
+		cn_tb_init(&out, 0);
+		T_EQ_INT(cn_enc_decode(raw, k + 4, NULL, &out, &r, why, sizeof why), CR_OK);
+		T_EQ_INT(out.len, k + 4);
+		int ok = out.len == k + 4;
+		for (size_t i = 0; ok && i < k; i++)
+			ok = out.map[i] == i;
+		ok = ok && out.map[k] == k && out.map[k + 1] == k && out.map[k + 2] == k + 2 && out.map[k + 3] == k + 3;
+		T_CHECK(ok, "%zu: map wrong", k);
+		cn_tb_fini(&out);
+	}
+}
+
+/* Markdown evidence at line starts, and plain text without any. */
+static void test_md_sniff_marks(void)
+{
+	const char *md1 = "Intro\n1. un\n| -- | -- |\n[ref]: http://x\n";
+	const char *md2 = "# Titre\n\nTexte\n> cit\xC3\xA9\n";
+	const char *md3 = "Intro\n[a]: http://x\n[b]: http://y\n";
+	const char *plain = "Le texte commence.\nIl continue ici.\n* seul\n2. deux\n#pas un titre\n";
+	T_OK(cn_md_sniff(md1, strlen(md1)));
+	T_OK(cn_md_sniff(md3, strlen(md3)));
+	T_OK(cn_md_sniff(md2, strlen(md2)));
+	T_OK(!cn_md_sniff(plain, strlen(plain)));
+}
+
+/* HTML text runs copied 8 bytes at a time: what stops a run (markup,
+ * references, runs of white space, white space before a tag) is seen at
+ * every alignment. */
+static void test_html_text_runs(void)
+{
+	for (size_t k = 0; k < 18; k++) {
+		char in[256], want[256];
+		char pre[32];
+		memset(pre, 'a', k);
+		pre[k] = 0;
+		snprintf(in, sizeof in, "<p>Z%s word  two\tthree\nFour five six seven <b>eight</b> &amp; "
+			 "&eacute;t&eacute; huit.</p>", pre);
+		snprintf(want, sizeof want, "Z%s word two three Four five six seven eight & \xC3\xA9t\xC3\xA9 huit.", pre);
+		cn_doc d;
+		T_EQ_INT(run(in, strlen(in), "text/html", NULL, &d), CR_OK);
+		T_CHECK(d.text && strcmp(d.text, want) == 0, "%zu: [%s]", k, d.text ? d.text : "");
+		cn_doc_fini(&d);
+	}
+}
+
 int main(void)
 {
 	T_RUN(test_html_page);
@@ -620,5 +838,12 @@ int main(void)
 	T_RUN(test_long_sentence_cut);
 	T_RUN(test_sniffing);
 	T_RUN(test_sentences_long_stretches);
+	T_RUN(test_boiler_classify_paths);
+	T_RUN(test_sentence_scan_alignment);
+	T_RUN(test_line_spaces);
+	T_RUN(test_chars_plain_runs);
+	T_RUN(test_decode_map);
+	T_RUN(test_md_sniff_marks);
+	T_RUN(test_html_text_runs);
 	return t_done();
 }
