@@ -2,7 +2,9 @@
  * accepted article is durable here before its submitter hears "accepted",
  * and stays until the store acknowledges it (stored or dead-lettered).
  * Databases: arts (seq -> packed Article, i.e. the pending set), ids
- * (id -> seq), urls (canonical URL -> id), hashes (text hash -> id), meta.
+ * (id -> seq), urls (canonical URL -> id), hashes (text hash -> id), meta,
+ * and fkeys (seq -> the id, URL key and text hash of an article accepted
+ * since the last merge into ids/urls/hashes: see journal.c, fresh keys).
  * Single-threaded: only the ingest loop touches it. */
 #ifndef COURANT_INGEST_JOURNAL_H
 #define COURANT_INGEST_JOURNAL_H
@@ -54,6 +56,14 @@ cr_err ij_done_later(ij_journal *j, const uint64_t *seqs, const int *dead, size_
 cr_err ij_flush(ij_journal *j);
 /* Commit them if the oldest has waited a second or more. */
 void ij_tick(ij_journal *j, uint64_t now_us);
+
+/* Move every fresh dedup key into ids/urls/hashes now (synced commits of
+ * up to 2048 keys). ij_tick starts a merge past 32768 fresh articles and
+ * does one step of it per call; ij_close finishes it. */
+cr_err ij_merge(ij_journal *j);
+
+/* ij_tick starts a merge at this many fresh articles (32768; for tests). */
+void ij_set_merge_at(ij_journal *j, size_t n);
 
 /* Call fn for every pending article in seq order (resume after restart). */
 cr_err ij_each_pending(ij_journal *j, void (*fn)(void *ctx, uint64_t seq, const char *id), void *ctx);

@@ -3,7 +3,11 @@
  * stands in for the rest of the pipeline, PULLing the work frames and
  * PUSHing one Ack per frame for every article in it, then stops ingest and
  * reports its CPU time per article (wait4 rusage: microsecond resolution).
- *   bench_ingest CORPUS DATADIR [--count N] [--window W] -- CMD [ARGS...]
+ *   bench_ingest CORPUS DATADIR [--count N] [--window W] [--tag T] -- CMD [ARGS...]
+ * --tag T makes every article new to a journal that has seen the corpus
+ * under other tags (T is added to its id, URL and text): repeated runs on
+ * one DATADIR fill the journal's dedup keys, to measure ingest on a large
+ * journal.
  * CMD is the ingest binary, or e.g. valgrind --tool=callgrind ...
  * courant-ingest; --data DATADIR is appended. CMD runs in its own process
  * group, which gets SIGINT at the end (so that a wrapper such as perf stat
@@ -122,7 +126,7 @@ static pid_t start(char **cmd, const char *data)
 int main(int argc, char **argv)
 {
 	size_t count = 20000, window = 512, sent = 0, replied = 0, accepted = 0, acked = 0;
-	const char *corpus, *data;
+	const char *corpus, *data, *tag = NULL;
 	char **cmd = NULL;
 	bc_corpus c;
 	cr_endpoints ep;
@@ -135,7 +139,7 @@ int main(int argc, char **argv)
 	uint64_t t0;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: bench_ingest CORPUS DATADIR [--count N] [--window W] -- CMD [ARGS...]\n");
+		fprintf(stderr, "usage: bench_ingest CORPUS DATADIR [--count N] [--window W] [--tag T] -- CMD [ARGS...]\n");
 		return 2;
 	}
 	corpus = argv[1];
@@ -145,6 +149,8 @@ int main(int argc, char **argv)
 			count = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--window") && i + 1 < argc)
 			window = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--tag") && i + 1 < argc)
+			tag = argv[++i];
 		else if (!strcmp(argv[i], "--")) {
 			cmd = argv + i + 1;
 			break;
@@ -155,9 +161,30 @@ int main(int argc, char **argv)
 	count = c.n;
 	frames = calloc(count, sizeof *frames);
 	lens = calloc(count, sizeof *lens);
-	for (size_t k = 0; k < count; k++)
-		if (!(frames[k] = bc_pack_submit(&c.a[k], k, &lens[k])))
+	for (size_t k = 0; k < count; k++) {
+		bc_article a = c.a[k];
+		char *id = NULL, *url = NULL, *text = NULL;
+		if (tag) {
+			size_t n = strlen(tag) + a.text_len + 2;
+			id = malloc(strlen(a.id ? a.id : "") + strlen(tag) + 2);
+			url = malloc(strlen(a.url ? a.url : "") + strlen(tag) + 4);
+			text = malloc(n);
+			if (!id || !url || !text)
+				return 1;
+			sprintf(id, "%s-%s", a.id ? a.id : "", tag);
+			sprintf(url, "%s%sv=%s", a.url ? a.url : "", a.url && strchr(a.url, '?') ? "&" : "?", tag);
+			a.text_len = (size_t)snprintf(text, n, "%s %s", tag, a.text);
+			a.id = id;
+			a.url = a.url ? url : NULL;
+			a.text = text;
+		}
+		frames[k] = bc_pack_submit(&a, k, &lens[k]);
+		free(id);
+		free(url);
+		free(text);
+		if (!frames[k])
 			return 1;
+	}
 	if (cr_endpoints_init(&ep, data) != CR_OK)
 		return 1;
 	ctx = zmq_ctx_new();
