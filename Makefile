@@ -134,9 +134,12 @@ test: deps
 test-unit: all
 	@BUILD=$(BUILD) tests/run --unit
 
+# the sanitized build sits under the build directory in use (BUILD=DIR make
+# test-sanitize builds and tests DIR/san-address-undefined)
+SAN_BUILD = $(if $(filter build,$(BUILD)),build,$(BUILD))/san-address-undefined
 test-sanitize: deps
-	@$(MAKE) --no-print-directory SANITIZER=address,undefined all
-	@BUILD=build/san-address-undefined ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@$(MAKE) --no-print-directory SANITIZER=address,undefined BUILD=$(SAN_BUILD) all
+	@BUILD=$(SAN_BUILD) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 
 bench:

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +29,11 @@
 #define ROOM_STEP ((off_t)16 << 20)
 #define ROOM_OPEN ((off_t)1 << 20)
 #define ROOM_MIN ((off_t)4 << 20)
+/* ... and of the synced env's (see main_room), never when the file system
+ * would keep less than MAIN_SPARE free */
+#define MAIN_AHEAD ((off_t)8 << 20)
+#define MAIN_STEP ((off_t)8 << 20)
+#define MAIN_SPARE ((unsigned long long)96 << 20)
 
 struct st_db {
 	MDB_env *env[ST_NENV];
@@ -37,6 +43,9 @@ struct st_db {
 	int index_fresh;
 	off_t ix_reserved; /* index file bytes whose blocks fallocate reserved */
 	int ix_noreserve;  /* the file system cannot: logged once */
+	off_t main_reserved; /* the same for the synced env (past its end of file) */
+	int main_noreserve;
+	int statm; /* /proc/self/statm, read again at each st_db_trim (-1: none) */
 	pthread_rwlock_t remap; /* readers share it; st_db_grow takes it exclusively */
 	/* the index env's periodic fsync */
 	pthread_t syncer;
@@ -342,6 +351,9 @@ cr_err st_db_open(st_db **out, const char *dir, size_t mapsize)
 	*out = NULL;
 	if (!db)
 		return CR_ENOMEM;
+	/* kept open: st_db_trim reads it after every commit, and opening it
+	 * each time was two more syscalls per commit */
+	db->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	pthread_rwlock_init(&db->remap, NULL);
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_cond_init(&db->cv, NULL);
@@ -381,6 +393,8 @@ void st_db_close(st_db **pdb)
 	pthread_cond_destroy(&db->cv);
 	pthread_mutex_destroy(&db->mu);
 	pthread_rwlock_destroy(&db->remap);
+	if (db->statm >= 0)
+		close(db->statm);
 	free(db);
 	*pdb = NULL;
 }
@@ -448,10 +462,49 @@ static cr_err index_room(st_db *db, off_t ahead, off_t step)
 	}
 }
 
+/* The synced env writes its pages with pwrite, mostly past the end of its
+ * file (new pages): ext4 then reserves a block for each page at the write
+ * (delayed allocation) and allocates them at the fdatasync. With blocks
+ * reserved ahead past the end of file (fallocate, FALLOC_FL_KEEP_SIZE: the
+ * file's size stays what LMDB wrote), the writes find them allocated.
+ * Measured: synced commits of 34 store-shaped articles in a bare LMDB loop,
+ * 7.3-7.8 instead of 8.0-8.9 us of CPU per article; the store's commit
+ * phase (bench_store --inproc) ~1 us less. Only an optimisation: no reserve
+ * on a disk that would keep less than MAIN_SPARE free (the index env's
+ * reserve and a clean ENOSPC of the commit stay as they were), nor where
+ * the file system cannot (tried once). Up to MAIN_AHEAD + MAIN_STEP past
+ * the last page. */
+static void main_room(st_db *db)
+{
+	MDB_env *env = db->env[ST_ENV_MAIN];
+	MDB_envinfo info;
+	MDB_stat st;
+	struct statvfs vfs;
+	off_t used, want;
+	int fd;
+	if (db->main_noreserve || mdb_env_info(env, &info) || mdb_env_stat(env, &st) || mdb_env_get_fd(env, &fd))
+		return;
+	used = (off_t)(info.me_last_pgno + 1) * (off_t)st.ms_psize;
+	if (used + MAIN_AHEAD <= db->main_reserved)
+		return;
+	if (db->main_reserved < used) /* below the last page: written already */
+		db->main_reserved = used;
+	want = used + MAIN_AHEAD + MAIN_STEP;
+	if (fstatvfs(fd, &vfs) ||
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < (unsigned long long)(want - db->main_reserved) + MAIN_SPARE)
+		return;
+	if (fallocate(fd, FALLOC_FL_KEEP_SIZE, db->main_reserved, want - db->main_reserved) == 0)
+		db->main_reserved = want;
+	else if (errno != ENOSPC && errno != EDQUOT)
+		db->main_noreserve = 1;
+}
+
 cr_err st_db_write_begin(st_db *db, enum st_env env, MDB_txn **txn)
 {
 	int rc;
 	cr_err err = env == ST_ENV_INDEX ? index_room(db, ROOM_AHEAD, ROOM_STEP) : CR_OK;
+	if (env == ST_ENV_MAIN)
+		main_room(db);
 	if (err)
 		return err;
 	rc = mdb_txn_begin(db->env[env], NULL, 0, txn);
@@ -534,14 +587,19 @@ cr_err st_db_set_indexed_seq(st_db *db, MDB_txn *ixtxn, uint64_t seq)
 	return meta_put(ixtxn, db->dbi[ST_IX_META], "indexed_seq", be, 8);
 }
 
-static size_t file_resident(void)
+/* Shared (file-backed) resident bytes of this process, from statm (read
+ * from offset 0 each time: procfs regenerates it); 0 when unreadable. */
+static size_t file_resident(int fd)
 {
-	FILE *f = fopen("/proc/self/statm", "r");
+	char buf[256];
 	unsigned long size = 0, resident = 0, shared = 0;
-	int n = f ? fscanf(f, "%lu %lu %lu", &size, &resident, &shared) : 0;
-	if (f)
-		fclose(f);
-	return n == 3 ? (size_t)shared * (size_t)sysconf(_SC_PAGESIZE) : 0;
+	ssize_t n = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lu %lu %lu", &size, &resident, &shared) != 3)
+		return 0;
+	return (size_t)shared * (size_t)sysconf(_SC_PAGESIZE);
 }
 
 /* LMDB does not expose where it mapped a file (mdb_env_info's me_mapaddr is
@@ -553,7 +611,7 @@ int st_db_trim(st_db *db, size_t budget)
 	FILE *f;
 	int n = 0;
 
-	if (file_resident() <= budget || !(f = fopen("/proc/self/maps", "r")))
+	if (file_resident(db->statm) <= budget || !(f = fopen("/proc/self/maps", "r")))
 		return 0;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long lo, hi;

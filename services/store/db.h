@@ -1,6 +1,9 @@
 /* The store's two LMDB environments.
  * <data>/store/ (synced: every commit is durable, what acks promise):
- *   articles  id -> packed Extraction
+ *   articles  id -> the Extraction as received, or without its events when
+ *             they are all in `events` (record.h: the "slim" form, read
+ *             back with st_record_append); older stores wrote only the first
+ *   (the file's blocks are reserved ahead past its end: main_room in db.c)
  *   urls      fnv64(url) -> id: no longer written (nothing read it; ingest's
  *             journal finds duplicate URLs). Its random keys cost a page
  *             write per article in the synced commit, a quarter of them.

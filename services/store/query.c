@@ -7,6 +7,7 @@
 
 #include "common/codec.h"
 #include "store/plan.h"
+#include "store/record.h"
 
 /* QueryReply field tags (proto/courant.proto), wire type 2 */
 #define TAG_EVENTS 0x22  /* 4: repeated EventRecord */
@@ -107,7 +108,8 @@ static cr_err answer_article(struct ctx *c)
 		snprintf(c->why, sizeof c->why, "article not found");
 		return CR_ENOTFOUND;
 	}
-	return put_field(c->body, TAG_ARTICLE, v.mv_data, v.mv_size);
+	/* the Extraction as received, whatever the stored form (record.h) */
+	return st_record_append(c->txn, st_db_dbi(c->db, ST_EVENTS), v.mv_data, v.mv_size, TAG_ARTICLE, c->body);
 }
 
 /* DeadLetter{seq, rejection} as a QueryReply field; `keep_payload` 0 drops

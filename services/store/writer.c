@@ -11,6 +11,7 @@
 #include "common/peek.h"
 #include "common/zio.h"
 #include "store/index.h"
+#include "store/record.h"
 #include "common/wire.h"
 
 #define GROW_TRIES 8
@@ -271,16 +272,37 @@ static cr_err put_event(struct pass *p, const Courant__Article *a, Courant__Even
 	return CR_OK;
 }
 
+/* Will every event of x be stored, in order, from its arrived bytes? Then
+ * the article value can leave them out (record.h): 1 with their range. */
+static int slim_ok(const Courant__Extraction *x, const uint8_t *xb, size_t xlen, size_t *start, size_t *end)
+{
+	for (size_t i = 0; i < x->n_events; i++)
+		if (!x->events[i] || !x->events[i]->type)
+			return 0;
+	return xb && st_record_events(xb, xlen, x->n_events, start, end) == 0;
+}
+
 /* The article value: the Extraction bytes as they arrived (xb, xlen: field 3
- * of the Work frame) when known, else packed again. */
+ * of the Work frame) when known, without its events when they will be
+ * stored from those bytes as events p->head + 1 .. (record.h); else packed
+ * again. */
 static cr_err put_article(struct pass *p, Courant__Extraction *x, const uint8_t *xb, size_t xlen)
 {
 	MDB_dbi dbi = st_db_dbi(p->w->db, ST_ARTICLES);
 	MDB_val k = {strlen(x->article->id), x->article->id}, v = {xlen, (void *)xb};
+	size_t start, end;
+	int rc;
 
 	if (!xb)
 		return put_packed(p->txn, dbi, &k, &x->base, MDB_NOOVERWRITE);
-	return st_db_err(mdb_put(p->txn, dbi, &k, &v, MDB_NOOVERWRITE));
+	if (!slim_ok(x, xb, xlen, &start, &end))
+		return st_db_err(mdb_put(p->txn, dbi, &k, &v, MDB_NOOVERWRITE));
+	v.mv_size = st_record_slim_size(xlen, start, end, x->n_events, p->head + 1);
+	v.mv_data = NULL;
+	if ((rc = mdb_put(p->txn, dbi, &k, &v, MDB_NOOVERWRITE | MDB_RESERVE)))
+		return st_db_err(rc);
+	st_record_slim(v.mv_data, xb, xlen, start, end, x->n_events, p->head + 1);
+	return CR_OK;
 }
 
 /* Each event with a type, with its arrived bytes (the i-th occurrence of
@@ -303,18 +325,19 @@ static cr_err put_events(struct pass *p, Courant__Extraction *x, const uint8_t *
 static cr_err put_extraction(struct pass *p, Courant__Extraction *x, const st_raw *raw)
 {
 	const Courant__Article *a = x->article;
-	st_db *db = p->w->db;
 	const uint8_t *xb = NULL;
 	size_t off = 0, xlen = 0;
 	cr_err err;
 
-	if (exists(p->txn, st_db_dbi(db, ST_ARTICLES), a->id)) {
+	if (raw && raw->data && cr_peek_field_range(raw->data, raw->len, 3, &off, &xlen) == 0)
+		xb = (const uint8_t *)raw->data + off;
+	/* MDB_NOOVERWRITE finds a stored id in the same descent as the put
+	 * (no lookup of its own): then nothing is written */
+	err = put_article(p, x, xb, xlen);
+	if (err == CR_EEXIST) {
 		p->res->duplicates++;
 		return add_ack(p->res, a->id, a->seq, COURANT__ACK_STATUS__DUPLICATE_STORED);
 	}
-	if (raw && raw->data && cr_peek_field_range(raw->data, raw->len, 3, &off, &xlen) == 0)
-		xb = (const uint8_t *)raw->data + off;
-	err = put_article(p, x, xb, xlen);
 	if (!err)
 		err = put_events(p, x, xb, xlen);
 	if (!err) {
