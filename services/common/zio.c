@@ -62,6 +62,11 @@ void cr_zstop(void)
 
 void *cr_zsocket(int type, const char *endpoint, int bind, int hwm, int linger_ms, cr_err *err)
 {
+	return cr_zsocket_hwm(type, endpoint, bind, hwm, hwm, linger_ms, err);
+}
+
+void *cr_zsocket_hwm(int type, const char *endpoint, int bind, int sndhwm, int rcvhwm, int linger_ms, cr_err *err)
+{
 	void *s = zmq_socket(cr_zctx(), type);
 	int64_t max = CR_MAX_FRAME;
 	int rc;
@@ -71,10 +76,12 @@ void *cr_zsocket(int type, const char *endpoint, int bind, int hwm, int linger_m
 		cr_error("zmq_socket", "err=\"%s\"", zmq_strerror(zmq_errno()));
 		return NULL;
 	}
-	if (hwm <= 0)
-		hwm = CR_ZHWM;
-	zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
-	zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
+	if (sndhwm <= 0)
+		sndhwm = CR_ZHWM;
+	if (rcvhwm <= 0)
+		rcvhwm = CR_ZHWM;
+	zmq_setsockopt(s, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm);
+	zmq_setsockopt(s, ZMQ_RCVHWM, &rcvhwm, sizeof rcvhwm);
 	zmq_setsockopt(s, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
 	zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max);
 	rc = bind ? zmq_bind(s, endpoint) : zmq_connect(s, endpoint);

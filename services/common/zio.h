@@ -34,6 +34,10 @@ void cr_zstop(void);
 /* New socket of `type`, bound (bind != 0) or connected to `endpoint`.
  * hwm <= 0 means CR_ZHWM; linger in ms. NULL on failure (logged, *err set). */
 void *cr_zsocket(int type, const char *endpoint, int bind, int hwm, int linger_ms, cr_err *err);
+/* The same with different send and receive high-water marks. (Set at
+ * creation because a bound socket's listener copies its options at bind:
+ * a change after that never reaches the peers that connect.) */
+void *cr_zsocket_hwm(int type, const char *endpoint, int bind, int sndhwm, int rcvhwm, int linger_ms, cr_err *err);
 void cr_zclose(void **sock);
 
 /* Send one frame; flags as zmq_send (ZMQ_SNDMORE, ZMQ_DONTWAIT). CR_EAGAIN

@@ -17,6 +17,7 @@
 #include "ingest/pending.h"
 
 #define SUBMIT_BATCH 128
+#define SUBMIT_RCVHWM 256  /* submit messages queued per client (see open_all) */
 #define ACK_BATCH 256
 #define IDENT_MAX 256
 
@@ -575,7 +576,12 @@ static cr_err open_all(ingest *g)
 	if (!g->pend)
 		return CR_ENOMEM;
 	ij_each_pending(g->journal, resume_one, g);
-	if (!(g->submit = cr_zsocket(ZMQ_ROUTER, g->cfg->ep.submit, 1, 1000, 500, &e)) ||
+	/* Submissions waiting while ingest does not read (window and backlog
+	 * full): at most SUBMIT_RCVHWM messages per client here, the rest in
+	 * the client's own queue. A message may be a batch of up to 64 articles,
+	 * so this is what bounds ingest's memory under a flood; replies keep the
+	 * larger high-water mark (a client slow to read them loses none). */
+	if (!(g->submit = cr_zsocket_hwm(ZMQ_ROUTER, g->cfg->ep.submit, 1, 1000, SUBMIT_RCVHWM, 500, &e)) ||
 	    !(g->work = cr_zsocket(ZMQ_PUSH, g->cfg->ep.work, 1, 0, 0, &e)) ||
 	    !(g->ack = cr_zsocket(ZMQ_PULL, g->cfg->ep.ack, 1, 1000, 0, &e)))
 		return e;
