@@ -37,6 +37,7 @@ typedef struct submit {
 	slot *slots;
 	size_t window, busy;
 	size_t batch, nqueued;     /* submissions per frame; packed ones not sent yet */
+	size_t qbytes;             /* their bytes */
 	unsigned next_ref;
 	char **wait_ids;           /* ids to wait for */
 	size_t nwait, wait_cap;
@@ -136,12 +137,15 @@ static int send_queued(submit *s)
 		rc = cr_zsend_owned(s->sock, frame, len, 0) == CR_OK ? 0 : -1;
 	cr_batch_fini(&b);
 	s->nqueued = 0;
+	s->qbytes = 0;
 	/* a frame that did not leave is re-sent by pump() after RESEND_US */
 	return rc;
 }
 
 /* Pack one article into a free slot; it leaves with the next batch frame
- * (at once when the batch is full). */
+ * (at once when the batch is full). Frames stay within common/batch.h's
+ * limits: CR_BATCH_BYTES at most, and an article over CR_BATCH_SOLO alone
+ * (ingest's transport drops any frame over CR_MAX_FRAME). */
 static int send_article(submit *s, ci_article *a)
 {
 	Courant__Submit m = COURANT__SUBMIT__INIT;
@@ -172,8 +176,11 @@ static int send_article(submit *s, ci_article *a)
 	sl->origin = strdup(a->origin);
 	sl->given_id = a->id ? strdup(a->id) : NULL;
 	sl->sent_us = cr_mono_us();
-	sl->queued = 1;
 	s->busy++;
+	if (s->nqueued && (sl->len > CR_BATCH_SOLO || s->qbytes + sl->len > CR_BATCH_BYTES) && send_queued(s) != 0)
+		fprintf(stderr, "courant submit: could not send to ingest (re-sent later)\n");
+	sl->queued = 1;
+	s->qbytes += sl->len;
 	if ((++s->nqueued >= s->batch || sl->len > CR_BATCH_SOLO) && send_queued(s) != 0)
 		fprintf(stderr, "courant submit: could not send to ingest (re-sent later)\n");
 	return 0;

@@ -11,7 +11,8 @@ Python output and python3-zmq only:
     answering plain submissions.
   - `courant submit --batch 4` against a Python ROUTER standing in for
     ingest: 10 articles leave as frames of 4, 4 and 2 elements and the
-    tool reads the batch answers (10 accepted lines, exit 0)."""
+    tool reads the batch answers (10 accepted lines, exit 0); large
+    articles keep frames under 4 MiB and one over 1 MiB travels alone."""
 import json
 import os
 import subprocess
@@ -122,18 +123,19 @@ def ingest_part(tmp):
     F.stop(p)
 
 
-def cli_part(tmp):
-    data = os.path.join(tmp, "cli")
+def cli_run(tmp, name, lines, args, want):
+    """`courant submit ARGS` of `lines` against a Python ROUTER that answers
+    every element ACCEPTED; returns (elements per frame, process, output)."""
+    data = os.path.join(tmp, name)
     os.makedirs(os.path.join(data, "run"))
     ep = F.endpoints(data)
     router = F.socket(zmq.ROUTER, ep["submit"], bind=True, timeout_ms=10000)
     shapes = []
 
     def serve():
-        """Answer every element ACCEPTED until 10 submissions are answered."""
         n = 0
         try:
-            while n < 10:
+            while n < want:
                 parts = router.recv_multipart()
                 s = F.pb.Submit()
                 s.ParseFromString(parts[-1])
@@ -155,21 +157,36 @@ def cli_part(tmp):
 
     t = threading.Thread(target=serve)
     t.start()
-    inp = os.path.join(tmp, "ten.jsonl")
+    inp = os.path.join(tmp, f"{name}.jsonl")
     with open(inp, "w") as f:
-        for i in range(10):
-            f.write(F.article_line(i, "cli") + "\n")
-    r = subprocess.run([F.COURANT, "submit", "--data", data, "--batch", "4", "--timeout", "10", inp],
-                       capture_output=True, text=True, timeout=30)
+        f.write("".join(x + "\n" for x in lines))
+    r = subprocess.run([F.COURANT, "submit", "--data", data, "--timeout", "10"] + args + [inp],
+                       capture_output=True, text=True, timeout=60)
     t.join(15)
     router.close()
-    lines = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
+    out = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
+    return shapes, r, out
+
+
+def big_line(i, size):
+    return json.dumps({"id": f"big-{i}", "url": f"https://fault.example/big/{i}", "title": f"Big {i}",
+                       "text": ("Le ministre est venu. " * (size // 22 + 1))[:size]})
+
+
+def cli_part(tmp):
+    shapes, r, out = cli_run(tmp, "cli", [F.article_line(i, "cli") for i in range(10)], ["--batch", "4"], 10)
     T.check("cli_batches_of_4", shapes == [4, 4, 2], f"elements per frame {shapes} (0: plain frame)")
-    T.check("cli_reads_batch_answers", r.returncode == 0 and len(lines) == 10 and
-            all(x.get("status") == "accepted" for x in lines),
-            f"exit {r.returncode}, {len(lines)} lines, stderr {r.stderr.strip()[-200:]!r}")
-    r = subprocess.run([F.COURANT, "submit", "--data", data, "--batch", "65", inp],
-                       capture_output=True, text=True, timeout=30)
+    T.check("cli_reads_batch_answers", r.returncode == 0 and len(out) == 10 and
+            all(x.get("status") == "accepted" for x in out),
+            f"exit {r.returncode}, {len(out)} lines, stderr {r.stderr.strip()[-200:]!r}")
+    # five of 900 KB (a frame stays under 4 MiB), one of 1.2 MB (over 1 MiB:
+    # alone), one small
+    lines = [big_line(i, 900_000) for i in range(5)] + [big_line(5, 1_200_000), F.article_line(0, "after")]
+    shapes, r, out = cli_run(tmp, "cli-big", lines, ["--batch", "16"], 7)
+    T.check("cli_frames_within_limits", shapes == [4, 0, 0, 0] and r.returncode == 0 and len(out) == 7,
+            f"elements per frame {shapes} (0: plain frame), exit {r.returncode}, {len(out)} answers")
+    r = subprocess.run([F.COURANT, "submit", "--batch", "65", "-"], input="", capture_output=True, text=True,
+                       timeout=30)
     T.check("cli_batch_over_64_refused", r.returncode == 2, f"exit {r.returncode}")
 
 
