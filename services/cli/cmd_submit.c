@@ -121,14 +121,16 @@ static int send_queued(submit *s)
 	if (!s->nqueued)
 		return 0;
 	cr_batch_kind(&b, CR_BATCH_SUBMIT, 0);
-	for (size_t i = 0; i < s->window && rc == 0; i++) {
+	/* every queued slot leaves the queue: one the frame misses (short of
+	 * memory) is re-sent by pump() like a lost one */
+	for (size_t i = 0; i < s->window; i++) {
 		slot *sl = &s->slots[i];
 		if (!sl->used || !sl->queued)
 			continue;
 		sl->queued = 0;
 		sl->sent_us = cr_mono_us();
 		one = sl;
-		if (s->nqueued > 1 && cr_batch_add(&b, sl->frame, sl->len) != CR_OK)
+		if (rc == 0 && s->nqueued > 1 && cr_batch_add(&b, sl->frame, sl->len) != CR_OK)
 			rc = -1;
 	}
 	if (rc == 0 && s->nqueued == 1)
@@ -139,6 +141,8 @@ static int send_queued(submit *s)
 	s->nqueued = 0;
 	s->qbytes = 0;
 	/* a frame that did not leave is re-sent by pump() after RESEND_US */
+	if (rc != 0)
+		fprintf(stderr, "courant submit: could not send to ingest (re-sent later)\n");
 	return rc;
 }
 
@@ -177,12 +181,12 @@ static int send_article(submit *s, ci_article *a)
 	sl->given_id = a->id ? strdup(a->id) : NULL;
 	sl->sent_us = cr_mono_us();
 	s->busy++;
-	if (s->nqueued && (sl->len > CR_BATCH_SOLO || s->qbytes + sl->len > CR_BATCH_BYTES) && send_queued(s) != 0)
-		fprintf(stderr, "courant submit: could not send to ingest (re-sent later)\n");
+	if (s->nqueued && (sl->len > CR_BATCH_SOLO || s->qbytes + sl->len > CR_BATCH_BYTES))
+		send_queued(s);
 	sl->queued = 1;
 	s->qbytes += sl->len;
-	if ((++s->nqueued >= s->batch || sl->len > CR_BATCH_SOLO) && send_queued(s) != 0)
-		fprintf(stderr, "courant submit: could not send to ingest (re-sent later)\n");
+	if (++s->nqueued >= s->batch || sl->len > CR_BATCH_SOLO)
+		send_queued(s);
 	return 0;
 }
 
@@ -324,8 +328,7 @@ static int send_all(submit *s, ci_reader *r)
 			}
 			ci_article_fini(&a);
 		}
-		if (send_queued(s) != 0)
-			fprintf(stderr, "courant submit: could not send to ingest (re-sent later)\n");
+		send_queued(s);
 		pump(s, 100, infd);
 		progress(s, 0);
 		if (s->busy && stalled(s)) {

@@ -94,6 +94,7 @@ static const uint8_t header[] = {0x08, CR_SCHEMA_VERSION};
 void cr_batch_kind(cr_batch *b, unsigned field, unsigned status_field)
 {
 	b->field = field;
+	b->status = status_field;
 	memcpy(b->head, header, sizeof header);
 	b->headlen = sizeof header;
 	if (status_field) {
@@ -158,8 +159,7 @@ cr_err cr_batch_add(cr_batch *b, const void *p, size_t n)
 int cr_batch_single(const cr_batch *b, const void **p, size_t *n)
 {
 	cr_batch_it it;
-	if (b->n != 1 || cr_batch_open_field(b->buf, b->len, b->field ? b->field : CR_BATCH_FIELD,
-					     b->headlen > sizeof header ? b->head[sizeof header] >> 3 : 0, &it) != 1)
+	if (b->n != 1 || cr_batch_open_field(b->buf, b->len, b->field ? b->field : CR_BATCH_FIELD, b->status, &it) != 1)
 		return 0;
 	return cr_batch_next(&it, p, n);
 }

@@ -47,6 +47,7 @@ typedef struct cr_batch {
 	size_t len, cap;
 	unsigned n;      /* elements */
 	unsigned field;  /* 0: Work.batch */
+	unsigned status; /* the varint field head holds after version (0: none) */
 	uint8_t head[8]; /* the frame's fields before the elements (0: version only) */
 	size_t headlen;
 } cr_batch;

@@ -25,7 +25,7 @@ typedef struct fkey {
 
 typedef struct fresh {
 	fkey *e;
-	size_t n, cap, live;
+	size_t n, cap;
 	char *text;
 	size_t tlen, tcap;
 	uint64_t *slot;        /* 0 empty, else (hash bits << 34) | (kind << 32) | (index + 1) */

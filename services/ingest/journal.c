@@ -675,7 +675,6 @@ static int merge_step(ij_journal *j)
 	return 0;
 }
 
-/* One step (or, with all, every step) of a merge; MDB/errno code or 0. */
 static double mono_ms(void)
 {
 	struct timespec ts;
@@ -683,6 +682,7 @@ static double mono_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* One step (or, with all, every step) of a merge; MDB/errno code or 0. */
 static int merge_run(ij_journal *j, int all)
 {
 	int rc = 0;

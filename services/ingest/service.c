@@ -208,6 +208,19 @@ static void take_one(ingest *g, const void *body, size_t len, inbound *in)
 	in->sub.in = in->msg;
 }
 
+/* A request refused as a whole (a batch frame that cannot be opened, or
+ * too long): one plain REFUSED answer in in[0]. Returns 1, its count. */
+static size_t refuse_request(ingest *g, request *r, inbound *in, const char *fmt, const char *detail)
+{
+	g->n.received++;
+	g->n.malformed++;
+	memset(&in->sub, 0, sizeof in->sub);
+	in->msg = NULL;
+	refuse(in, fmt, detail);
+	r->count = 1;
+	return 1;
+}
+
 /* Read request r (its message is in r->m) into r and in[0..CR_BATCH_MAX); returns
  * the number of submissions it holds (to answer), 0 if it was handled here.
  * A batch frame that breaks common/batch.h's rules, or holds more than
@@ -246,26 +259,15 @@ static size_t take_submit(ingest *g, request *r, inbound *in)
 		if (n > CR_BATCH_MAX) {
 			char many[32];
 			snprintf(many, sizeof many, "%zu", n);
-			g->n.received++;
-			g->n.malformed++;
-			memset(&in[0].sub, 0, sizeof in[0].sub);
-			in[0].msg = NULL;
-			refuse(&in[0], "batch of %s submissions: at most 64 per frame", many);
-			r->count = 1;
-			return 1;
+			return refuse_request(g, r, in, "batch of %s submissions: at most 64 per frame", many);
 		}
 		r->batch = 1;
 		while (cr_batch_next(&it, &p, &k))
 			take_one(g, p, k, &in[r->count++]);
 		return r->count;
 	case -1:
-		g->n.received++;
-		g->n.malformed++;
-		memset(&in[0].sub, 0, sizeof in[0].sub);
-		in[0].msg = NULL;
-		refuse(&in[0], "%s", "malformed submit: a batch frame holds version and whole Submit frames only");
-		r->count = 1;
-		return 1;
+		return refuse_request(g, r, in, "%s",
+				      "malformed submit: a batch frame holds version and whole Submit frames only");
 	default:
 		take_one(g, body, len, &in[0]);
 		r->count = 1;

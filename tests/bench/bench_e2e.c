@@ -131,7 +131,19 @@ static void on_stats(client *c)
 	c->stats_pending = 0;
 }
 
-static void count_reply(client *c, const Courant__SubmitReply *r);
+static void count_reply(client *c, const Courant__SubmitReply *r)
+{
+	c->replied++;
+	if (r->status == COURANT__SUBMIT_STATUS__ACCEPTED)
+		c->accepted++;
+	else if (r->status == COURANT__SUBMIT_STATUS__DUPLICATE)
+		c->dup++;
+	else {
+		if (c->refused < 5)
+			fprintf(stderr, "bench_e2e: refused %s: %s\n", r->id ? r->id : "?", r->reason ? r->reason : "?");
+		c->refused++;
+	}
+}
 
 static void on_reply(client *c)
 {
@@ -144,33 +156,19 @@ static void on_reply(client *c)
 		for (size_t i = 0; i < r->n_batch; i++) {
 			Courant__SubmitReply *e =
 				courant__submit_reply__unpack(NULL, r->batch[i].len, r->batch[i].data);
-			if (e)
-				count_reply(c, e);
-			else
+			if (!e) {
 				c->replied++, c->refused++;
+				continue;
+			}
+			count_reply(c, e);
 			courant__submit_reply__free_unpacked(e, NULL);
 		}
 	} else if (r) {
 		count_reply(c, r);
 	}
-	courant__submit_reply__free_unpacked(r, NULL);
+	if (r)
+		courant__submit_reply__free_unpacked(r, NULL);
 	zmq_msg_close(&m);
-}
-
-static void count_reply(client *c, const Courant__SubmitReply *r)
-{
-	{
-		c->replied++;
-		if (r->status == COURANT__SUBMIT_STATUS__ACCEPTED)
-			c->accepted++;
-		else if (r->status == COURANT__SUBMIT_STATUS__DUPLICATE)
-			c->dup++;
-		else {
-			if (c->refused < 5)
-				fprintf(stderr, "bench_e2e: refused %s: %s\n", r->id ? r->id : "?", r->reason ? r->reason : "?");
-			c->refused++;
-		}
-	}
 }
 
 /* The corpus ids end in the article's index ("bench-0001234"). */
